@@ -1,0 +1,77 @@
+#include "support.hpp"
+
+#include <algorithm>
+
+namespace threegate::rules {
+
+Finding make_finding(const RuleInfo& rule, std::string message, Range range) {
+  Finding f;
+  f.rule_id = std::string(rule.id);
+  f.rule_name = std::string(rule.name);
+  f.severity = rule.severity;
+  f.message = std::move(message);
+  f.range = range;
+  return f;
+}
+
+std::string describe_statement(const Policy& policy, const Statement& statement) {
+  if (statement.sid && !statement.sid->value.empty()) return "statement \"" + statement.sid->value + "\"";
+  for (size_t i = 0; i < policy.statements.size(); ++i) {
+    if (&policy.statements[i] == &statement) return "statement " + std::to_string(i + 1);
+  }
+  return "statement";
+}
+
+std::string describe_policy(const PolicyUse& use) {
+  std::string kind = policy_kind_name(use.kind);
+  if (use.key) return "key policy of " + use.key->arn;
+  if (use.secret) return "secret policy of " + use.secret->arn;
+  return kind + " policy " + use.policy->name;
+}
+
+bool is_account_id(std::string_view s) {
+  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string principal_account(const PrincipalRef& principal) {
+  if (principal.kind != PrincipalKind::Aws) return "";
+  if (is_account_id(principal.value)) return principal.value;
+  ArnParts a;
+  if (!split_arn(principal.value, a) || !is_account_id(a.account)) return "";
+  return a.account;
+}
+
+bool is_account_root(const PrincipalRef& principal) {
+  if (principal.kind != PrincipalKind::Aws) return false;
+  if (is_account_id(principal.value)) return true;
+  ArnParts a;
+  return split_arn(principal.value, a) && a.service == "iam" && a.resource == "root" && is_account_id(a.account);
+}
+
+bool statement_covers_action(const Statement& statement, std::string_view action_lower) {
+  bool any = false;
+  for (const auto& a : statement.actions_lower) any = any || action_matches(a, action_lower);
+  return statement.not_action ? !any : any;
+}
+
+bool has_condition_key(const Statement& statement, std::string_view key_lower) {
+  for (const auto& c : statement.conditions) {
+    if (c.key_lower == key_lower) return true;
+  }
+  return false;
+}
+
+std::string owner_account(const PolicyUse& use) {
+  if (!use.owner_account.empty()) return use.owner_account;
+  if (use.kind != PolicyKind::KeyPolicy || !use.policy) return "";
+  for (const auto& st : use.policy->statements) {
+    if (st.effect != Effect::Allow || st.principal_field != PrincipalField::Principal) continue;
+    if (!statement_covers_action(st, "kms:putkeypolicy")) continue;
+    for (const auto& p : st.principals) {
+      if (is_account_root(p)) return principal_account(p);
+    }
+  }
+  return "";
+}
+
+}  // namespace threegate::rules

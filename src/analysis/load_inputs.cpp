@@ -1,0 +1,144 @@
+// Reads the inputs of one run. Inventories first, so that the policy files they reference are
+// not analyzed a second time as standalone documents.
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "threegate/analysis.hpp"
+#include "threegate/policy_parse.hpp"
+
+namespace threegate {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Parsed {
+  const SourceFile* file;
+  JsonValue value;
+};
+
+std::string canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(path, ec);
+  return ec ? path : p.string();
+}
+
+// AWS CLI wrappers around a policy: get-key-policy {"Policy": "..."}, get-resource-policy
+// {"ResourcePolicy": "..."}, get-policy-version {"PolicyVersion": {"Document": ...}}.
+const JsonValue* unwrap(const JsonValue& v, PolicyKind& kind) {
+  if (!v.is_object() || v.find("Statement")) return &v;
+  if (const JsonValue* p = v.find("Policy"); p && p->is_string()) {
+    if (kind == PolicyKind::Unknown) kind = PolicyKind::KeyPolicy;
+    return p;
+  }
+  if (const JsonValue* p = v.find("ResourcePolicy"); p && p->is_string()) {
+    if (kind == PolicyKind::Unknown) kind = PolicyKind::SecretPolicy;
+    return p;
+  }
+  if (const JsonValue* pv = v.find("PolicyVersion"); pv && pv->is_object()) {
+    if (const JsonValue* d = pv->find("Document")) {
+      if (kind == PolicyKind::Unknown) kind = PolicyKind::Identity;
+      return d;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void load_inputs(const std::vector<std::string>& paths, const CheckOptions& options, Analysis& a,
+                 std::string& usage_error) {
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && it->path().extension() == ".json") found.push_back(it->path().string());
+      }
+      if (ec) {
+        a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, "cannot list folder: " + ec.message(), {}, p});
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(p, ec)) {
+      files.push_back(p);
+    } else {
+      usage_error = "no such file or folder: " + p;
+      return;
+    }
+  }
+
+  std::vector<Parsed> parsed;
+  for (const auto& path : files) {
+    std::string error;
+    const SourceFile* f = a.sources.load(path, error);
+    ++a.files_read;
+    if (!f) {
+      a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, error, {}, path});
+      continue;
+    }
+    JsonParseResult r = parse_json(*f);
+    if (!r.ok()) {
+      a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, r.error, r.error_range, {}});
+      continue;
+    }
+    parsed.push_back(Parsed{f, std::move(*r.value)});
+  }
+
+  std::set<std::string> referenced;
+  for (const auto& p : parsed) {
+    if (!is_inventory_document(p.value)) continue;
+    std::vector<std::string> refs;
+    load_inventory(p.value, *p.file, a.sources, a.inventory, a.diagnostics, refs);
+    for (const auto& r : refs) referenced.insert(canonical(r));
+  }
+
+  for (const auto& p : parsed) {
+    if (is_inventory_document(p.value) || referenced.count(canonical(p.file->path()))) continue;
+    PolicyKind kind = options.kind;
+    const JsonValue* doc = unwrap(p.value, kind);
+    if (!doc) {
+      a.diagnostics.push_back(Diagnostic{"TG402", Severity::Info,
+                                         "not a policy document or an inventory (no Statement, keys or secrets): not analyzed",
+                                         p.value.range, {}});
+      continue;
+    }
+    if (kind == PolicyKind::Unknown) kind = detect_policy_kind(*doc);
+    if (kind == PolicyKind::Unknown) {
+      a.diagnostics.push_back(Diagnostic{"TG402", Severity::Info,
+                                         "cannot tell whether this is a key, secret or other resource policy: "
+                                         "checked for grammar only (pass --kind)",
+                                         doc->range, {}});
+    }
+    if (auto pol = parse_policy(*doc, kind, p.file->path(), a.diagnostics)) {
+      a.inventory.loose.push_back(LoosePolicy{std::move(*pol)});
+    }
+  }
+
+  // Every policy with its use site, for the policy rules.
+  for (const auto& k : a.inventory.keys) {
+    if (k.policy) a.policies.push_back(PolicyUse{&*k.policy, PolicyKind::KeyPolicy, k.account, &k, nullptr});
+  }
+  for (const auto& s : a.inventory.secrets) {
+    if (s.policy) a.policies.push_back(PolicyUse{&*s.policy, PolicyKind::SecretPolicy, s.account, nullptr, &s});
+  }
+  for (const auto& pr : a.inventory.principals) {
+    for (const auto& pol : pr.policies) a.policies.push_back(PolicyUse{&pol, PolicyKind::Identity, pr.account, nullptr, nullptr});
+    if (pr.boundary) a.policies.push_back(PolicyUse{&*pr.boundary, PolicyKind::Boundary, pr.account, nullptr, nullptr});
+  }
+  for (const auto& [acct, levels] : a.inventory.scps) {
+    for (const auto& level : levels) {
+      for (const auto& pol : level) a.policies.push_back(PolicyUse{&pol, PolicyKind::Scp, acct, nullptr, nullptr});
+    }
+  }
+  for (const auto& [acct, levels] : a.inventory.rcps) {
+    for (const auto& level : levels) {
+      for (const auto& pol : level) a.policies.push_back(PolicyUse{&pol, PolicyKind::Rcp, acct, nullptr, nullptr});
+    }
+  }
+  for (const auto& l : a.inventory.loose) a.policies.push_back(PolicyUse{&l.policy, l.policy.kind, "", nullptr, nullptr});
+}
+
+}  // namespace threegate

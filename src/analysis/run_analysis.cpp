@@ -1,0 +1,73 @@
+#include <algorithm>
+#include <tuple>
+
+#include "threegate/analysis.hpp"
+
+namespace threegate {
+namespace {
+
+class VectorSink : public FindingSink {
+ public:
+  explicit VectorSink(std::vector<Finding>& out) : out_(out) {}
+  void add(Finding f) override { out_.push_back(std::move(f)); }
+
+ private:
+  std::vector<Finding>& out_;
+};
+
+std::tuple<std::string, uint32_t, uint32_t> position(const Finding& f) {
+  if (!f.range.known()) return {f.path, 0, 0};
+  LineCol lc = f.range.file->line_col(f.range.begin);
+  return {f.range.file->path(), lc.line, lc.column};
+}
+
+}  // namespace
+
+Finding finding_from_diagnostic(const Diagnostic& d) {
+  Finding f;
+  f.rule_id = d.rule_id;
+  const RuleInfo* rule = find_rule(d.rule_id);
+  f.rule_name = rule ? std::string(rule->name) : "";
+  f.severity = d.severity;
+  f.message = d.message;
+  f.range = d.range;
+  f.path = d.path;
+  return f;
+}
+
+void run_analysis(Analysis& a) {
+  // Intents that cannot be checked are said so, never dropped silently.
+  for (const auto& i : a.inventory.intents) {
+    if (!a.inventory.find_secret(i.secret)) {
+      a.diagnostics.push_back(Diagnostic{"TG403", Severity::Warning,
+                                         "intent names secret " + i.secret + ", which is not in the inputs: not checked",
+                                         i.range, {}});
+    }
+    RequestPrincipal p;
+    std::string error;
+    if (!parse_request_principal(i.principal, p, error)) {
+      a.diagnostics.push_back(Diagnostic{"TG403", Severity::Error, "intent principal: " + error, i.range, {}});
+    }
+  }
+  a.shares = analyze_shares(a.inventory);
+  for (const auto& s : a.shares) a.reads_checked += s.checks.size();
+
+  VectorSink sink(a.findings);
+  RuleContext ctx{a.inventory, a.shares, a.policies};
+  run_rules(ctx, sink);
+  for (const auto& d : a.diagnostics) a.findings.push_back(finding_from_diagnostic(d));
+
+  std::stable_sort(a.findings.begin(), a.findings.end(), [](const Finding& x, const Finding& y) {
+    auto px = position(x), py = position(y);
+    if (px != py) return px < py;
+    return x.rule_id < y.rule_id;
+  });
+  // The same finding reached twice (e.g. through two replicas) is reported once.
+  a.findings.erase(std::unique(a.findings.begin(), a.findings.end(),
+                               [](const Finding& x, const Finding& y) {
+                                 return x.rule_id == y.rule_id && x.message == y.message && position(x) == position(y);
+                               }),
+                   a.findings.end());
+}
+
+}  // namespace threegate

@@ -1,0 +1,32 @@
+// The subcommands of the threegate binary. Each returns the process exit code:
+// 0 success / nothing at or above --fail-on, 1 findings (or a denied simulation), 2 usage error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace threegate::cli {
+
+struct CheckArgs {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string fail_on = "warning";
+  std::string kind;
+};
+int run_check(const CheckArgs& args);
+
+struct SimulateArgs {
+  std::string case_file;
+  std::string principal, secret, key, region, kind;
+  std::vector<std::string> paths;
+  std::string format = "text";
+};
+int run_simulate(const SimulateArgs& args);
+
+int run_rules(const std::string& format);
+int run_explain(const std::string& id);
+
+// Parses --kind; false when the name is not a kind.
+bool parse_kind(const std::string& name, int& kind_out);
+
+}  // namespace threegate::cli

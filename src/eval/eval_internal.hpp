@@ -1,0 +1,82 @@
+// Private pieces of the evaluator shared between its translation units.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "threegate/eval.hpp"
+
+namespace threegate::eval_detail {
+
+// Marks the next pattern character as literal in glob patterns built by variable substitution
+// (a substituted value or ${*} must not act as a wildcard).
+inline constexpr char kEscape = '\x01';
+
+template <bool CaseInsensitive, bool Escapes>
+bool glob(std::string_view pattern, std::string_view text);
+
+// arn_matches with the escape convention above.
+bool arn_matches_escaped(std::string_view pattern, std::string_view arn);
+
+inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool iequals(std::string_view a, std::string_view b);
+
+// Kleene logic.
+inline Tri tri_and(Tri a, Tri b) {
+  if (a == Tri::False || b == Tri::False) return Tri::False;
+  if (a == Tri::Unknown || b == Tri::Unknown) return Tri::Unknown;
+  return Tri::True;
+}
+inline Tri tri_or(Tri a, Tri b) {
+  if (a == Tri::True || b == Tri::True) return Tri::True;
+  if (a == Tri::Unknown || b == Tri::Unknown) return Tri::Unknown;
+  return Tri::False;
+}
+inline Tri tri_not(Tri a) { return a == Tri::Unknown ? a : (a == Tri::True ? Tri::False : Tri::True); }
+inline Tri to_tri(bool b) { return b ? Tri::True : Tri::False; }
+
+// Where unknown context keys (as written in the policy) are reported. Null = do not collect.
+using KeySink = std::vector<std::string_view>;
+
+// ---- policy variables ----------------------------------------------------------------------
+
+enum class Subst { Ok, NoMatch, Unknown };
+
+// True when `text` may hold a policy variable (cheap pre-check for the hot path).
+inline bool has_variable(std::string_view text) { return text.find("${") != std::string_view::npos; }
+
+// Substitutes the variables in `text` into `out`. With `escape_wildcards`, substituted text is
+// escaped (kEscape before '*', '?' and kEscape) so it matches literally in globs. NoMatch: a
+// variable names an absent key and has no default. Unknown: its key is unknown (reported in sink).
+Subst substitute(std::string_view text, const RequestContext& context, bool escape_wildcards,
+                 std::string& out, KeySink* sink);
+
+// ---- conditions ------------------------------------------------------------------------------
+
+// One Condition (key + operator + values) against the context.
+Tri eval_condition(const Condition& condition, const RequestContext& context, bool variables);
+
+// All conditions of a statement (ANDed). When the result is Unknown and sink is given, the keys
+// that made it unknown are appended.
+Tri eval_conditions(const Statement& statement, const RequestContext& context, bool variables,
+                    KeySink* sink);
+
+// ---- value parsing (exposed for tests) -------------------------------------------------------
+
+bool parse_number(std::string_view text, double& out);
+// ISO 8601 (date, date-time, fraction, Z or offset) or epoch seconds, to epoch seconds.
+bool parse_date(std::string_view text, double& out);
+bool parse_bool(std::string_view text, bool& out);
+bool base64_decode(std::string_view text, std::string& out);
+
+struct IpValue {
+  bool v6 = false;
+  unsigned char bytes[16] = {};
+  int prefix = 0;  // significant bits
+};
+// An address or CIDR block; a bare address gets a full prefix.
+bool parse_ip(std::string_view text, IpValue& out);
+bool ip_in(const IpValue& address, const IpValue& block);
+
+}  // namespace threegate::eval_detail

@@ -1,0 +1,419 @@
+// The decision (semantics 1.1–1.8, 2.1–2.3) in Kleene logic. Statements are folded into a few
+// groups (identity allow, boundary, session, resource allows by principal match, SCP levels,
+// every deny); the decision is a small and/or expression over those groups. The fast path
+// (explain = false) allocates only when some value is unknown.
+#include <array>
+#include <cstdint>
+
+#include "eval/eval_internal.hpp"
+
+namespace threegate {
+
+using namespace eval_detail;
+
+namespace {
+
+enum Group : uint8_t { gDeny, gIdentity, gBoundary, gSession, gResDirect, gResAccount, gResExact, gScp, gCount };
+
+struct KeyEntry {
+  Group group;
+  std::string_view key;
+};
+
+// Actions that work across accounts on a KMS key (semantics 2.3), lowercase.
+constexpr std::array<std::string_view, 22> kKmsCrossAccountActions{
+    "kms:decrypt", "kms:encrypt", "kms:generatedatakey", "kms:generatedatakeypair",
+    "kms:generatedatakeypairwithoutplaintext", "kms:generatedatakeywithoutplaintext", "kms:generatemac",
+    "kms:reencryptfrom", "kms:reencryptto", "kms:sign", "kms:verify", "kms:verifymac",
+    "kms:derivesharedsecret", "kms:describekey", "kms:creategrant", "kms:getkeyrotationstatus",
+    "kms:getpublickey", "kms:listgrants", "kms:retiregrant", "kms:revokegrant", "kms:reencrypt",
+    "kms:generaterandom"};
+
+// ---- the allow expression ------------------------------------------------------------------
+
+struct Node {
+  enum Kind : uint8_t { Leaf, And, Or, False } kind = False;
+  Group group = gCount;
+  uint8_t n = 0;
+  std::array<uint8_t, 6> kids{};
+};
+
+class Expr {
+ public:
+  uint8_t leaf(Group g) { return add(Node{Node::Leaf, g, 0, {}}); }
+  uint8_t never() { return add(Node{Node::False, gCount, 0, {}}); }
+  uint8_t all(std::initializer_list<uint8_t> kids) { return combine(Node::And, kids); }
+  uint8_t any(std::initializer_list<uint8_t> kids) { return combine(Node::Or, kids); }
+
+  Tri value(uint8_t i, const std::array<Tri, gCount>& g) const {
+    const Node& node = nodes_[i];
+    switch (node.kind) {
+      case Node::Leaf: return g[node.group];
+      case Node::False: return Tri::False;
+      case Node::And: {
+        Tri r = Tri::True;
+        for (uint8_t k = 0; k < node.n; ++k) r = tri_and(r, value(node.kids[k], g));
+        return r;
+      }
+      case Node::Or: {
+        Tri r = Tri::False;
+        for (uint8_t k = 0; k < node.n; ++k) r = tri_or(r, value(node.kids[k], g));
+        return r;
+      }
+    }
+    return Tri::False;
+  }
+
+  // The leaves that make node i take the value it has (when it is not True): for an Unknown
+  // node its Unknown children (no child dominates), for a False one its False children.
+  template <typename F>
+  void blame(uint8_t i, const std::array<Tri, gCount>& g, F&& visit) const {
+    const Node& node = nodes_[i];
+    const Tri v = value(i, g);
+    if (v == Tri::True) return;
+    if (node.kind == Node::Leaf || node.kind == Node::False) {
+      visit(node, v);
+      return;
+    }
+    for (uint8_t k = 0; k < node.n; ++k)
+      if (value(node.kids[k], g) == v) blame(node.kids[k], g, visit);
+  }
+
+ private:
+  uint8_t add(Node node) {
+    nodes_[size_] = node;
+    return size_++;
+  }
+  uint8_t combine(Node::Kind kind, std::initializer_list<uint8_t> kids) {
+    Node node{kind, gCount, 0, {}};
+    for (uint8_t k : kids) node.kids[node.n++] = k;
+    return add(node);
+  }
+  std::array<Node, 24> nodes_{};
+  uint8_t size_ = 0;
+};
+
+// ---- statement matching --------------------------------------------------------------------
+
+class Evaluator {
+ public:
+  Evaluator(const Request& request, const PolicySet& policies, const EvalOptions& options, EvalResult& out)
+      : req_(request), ps_(policies), explain_(options.explain), out_(out) {
+    const std::string& a = request.action;
+    if (a.size() <= action_buf_.size()) {
+      for (size_t i = 0; i < a.size(); ++i) action_buf_[i] = ascii_lower(a[i]);
+      action_ = std::string_view(action_buf_.data(), a.size());
+    } else {
+      action_heap_ = a;
+      for (char& c : action_heap_) c = ascii_lower(c);
+      action_ = action_heap_;
+    }
+  }
+
+  void run();
+
+ private:
+  bool action_hit(const Statement& st) const {
+    bool hit = false;
+    if (st.actions_lower.size() == st.actions.size()) {
+      for (const auto& p : st.actions_lower)
+        if (p == "*" || glob<false, false>(p, action_)) {
+          hit = true;
+          break;
+        }
+    } else {  // hand-built statements without the lowercase copy
+      for (const auto& p : st.actions)
+        if (action_matches(p.value, action_)) {
+          hit = true;
+          break;
+        }
+    }
+    return hit != st.not_action;
+  }
+
+  Tri resource_hit(const Statement& st, bool variables, KeySink* sink) {
+    if (!st.has_resource) return Tri::True;  // tolerated: a missing Resource matches
+    Tri any = Tri::False;
+    for (const Text& r : st.resources) {
+      Tri t;
+      if (variables && has_variable(r.value)) {
+        switch (substitute(r.value, req_.context, true, subst_buf_, sink)) {
+          case Subst::Ok: t = to_tri(arn_matches_escaped(subst_buf_, req_.resource)); break;
+          case Subst::NoMatch: t = Tri::False; break;
+          default: t = Tri::Unknown; break;
+        }
+      } else {
+        t = to_tri(arn_matches(r.value, req_.resource));
+      }
+      any = tri_or(any, t);
+      if (any == Tri::True) break;
+    }
+    return st.not_resource ? tri_not(any) : any;
+  }
+
+  // Whether the statement applies; on Unknown the keys it depends on are left in scratch_.
+  Tri applies(const Statement& st, const Policy& policy, bool check_principal, PrincipalMatch& pm) {
+    pm = PrincipalMatch::None;
+    if (!action_hit(st)) return Tri::False;
+    if (check_principal) {
+      pm = match_principal(st, req_.principal);
+      // NotPrincipal with Deny always denies a principal with a permission boundary
+      // (reference_policies_elements_notprincipal, semantics 1.8).
+      if (pm == PrincipalMatch::None && st.effect == Effect::Deny &&
+          st.principal_field == PrincipalField::NotPrincipal && ps_.boundary &&
+          !req_.principal.account.empty())
+        pm = PrincipalMatch::Wildcard;
+      if (pm == PrincipalMatch::None) return Tri::False;
+    }
+    const bool variables = policy.variables_enabled();
+    const Tri r = resource_hit(st, variables, nullptr);
+    if (r == Tri::False) return r;
+    const Tri c = eval_conditions(st, req_.context, variables, nullptr);
+    const Tri t = tri_and(r, c);
+    if (t == Tri::Unknown) {
+      scratch_.clear();
+      if (r == Tri::Unknown) resource_hit(st, variables, &scratch_);
+      if (c == Tri::Unknown) eval_conditions(st, req_.context, variables, &scratch_);
+    }
+    return t;
+  }
+
+  void note(Group g, Tri t) {
+    if (t == Tri::Unknown)
+      for (auto k : scratch_) keys_.push_back({g, k});
+  }
+
+  void hit(std::vector<StatementHit>& list, PolicyRole role, int level, const Policy& policy,
+           const Statement& st, Tri t, PrincipalMatch pm) {
+    if (!explain_) return;
+    StatementHit h;
+    h.role = role;
+    h.level = level;
+    h.policy = &policy;
+    h.statement = &st;
+    h.match = t;
+    h.principal_match = pm;
+    if (t == Tri::Unknown)
+      for (auto k : scratch_) h.unknown_keys.emplace_back(k);
+    list.push_back(std::move(h));
+  }
+
+  // An identity-side policy (identity, boundary, session): allows fold into `allow_group`.
+  void side_policy(const Policy& policy, PolicyRole role, Group allow_group) {
+    for (const Statement& st : policy.statements) {
+      PrincipalMatch pm;
+      const Tri t = applies(st, policy, false, pm);
+      if (t == Tri::False) continue;
+      if (st.effect == Effect::Deny) {
+        g_[gDeny] = tri_or(g_[gDeny], t);
+        note(gDeny, t);
+        hit(out_.denies, role, -1, policy, st, t, pm);
+      } else {
+        g_[allow_group] = tri_or(g_[allow_group], t);
+        note(allow_group, t);
+        hit(out_.allows, role, -1, policy, st, t, pm);
+      }
+    }
+  }
+
+  void scps();
+  void rcps();
+  void resource_policy(const Policy& policy);
+  void decide();
+
+  const Request& req_;
+  const PolicySet& ps_;
+  bool explain_;
+  EvalResult& out_;
+  std::array<char, 128> action_buf_{};
+  std::string action_heap_;
+  std::string_view action_;
+  std::string subst_buf_;
+  KeySink scratch_;
+  std::vector<KeyEntry> keys_;
+  std::array<Tri, gCount> g_{};
+  std::vector<Tri> scp_levels_;  // explain only
+  bool scp_applies_ = false;
+};
+
+void Evaluator::scps() {
+  for (size_t level = 0; level < ps_.scps.size(); ++level) {
+    Tri lv = Tri::False;
+    const size_t start = keys_.size();
+    for (const Policy* policy : ps_.scps[level]) {
+      if (!policy) continue;
+      for (const Statement& st : policy->statements) {
+        PrincipalMatch pm;
+        const Tri t = applies(st, *policy, false, pm);
+        if (t == Tri::False) continue;
+        const int lvl = static_cast<int>(level);
+        if (st.effect == Effect::Deny) {
+          g_[gDeny] = tri_or(g_[gDeny], t);
+          note(gDeny, t);
+          hit(out_.denies, PolicyRole::Scp, lvl, *policy, st, t, pm);
+        } else {
+          lv = tri_or(lv, t);
+          note(gScp, t);
+          hit(out_.allows, PolicyRole::Scp, lvl, *policy, st, t, pm);
+        }
+      }
+    }
+    // Only an Unknown level leaves keys that matter.
+    if (lv != Tri::Unknown) {
+      size_t w = start;
+      for (size_t r = start; r < keys_.size(); ++r)
+        if (keys_[r].group != gScp) keys_[w++] = keys_[r];
+      keys_.resize(w);
+    }
+    g_[gScp] = tri_and(g_[gScp], lv);
+    if (explain_) scp_levels_.push_back(lv);
+  }
+}
+
+// RCPFullAWSAccess is implicitly attached at every level, so RCPs can only deny.
+void Evaluator::rcps() {
+  for (size_t level = 0; level < ps_.rcps.size(); ++level) {
+    for (const Policy* policy : ps_.rcps[level]) {
+      if (!policy) continue;
+      for (const Statement& st : policy->statements) {
+        if (st.effect != Effect::Deny) continue;
+        PrincipalMatch pm;
+        const Tri t = applies(st, *policy, st.principal_field != PrincipalField::None, pm);
+        if (t == Tri::False) continue;
+        g_[gDeny] = tri_or(g_[gDeny], t);
+        note(gDeny, t);
+        hit(out_.denies, PolicyRole::Rcp, static_cast<int>(level), *policy, st, t, pm);
+      }
+    }
+  }
+}
+
+void Evaluator::resource_policy(const Policy& policy) {
+  const PrincipalType type = req_.principal.type;
+  const bool session_or_user =
+      type == PrincipalType::User || type == PrincipalType::AssumedRole || type == PrincipalType::FederatedUser;
+  for (const Statement& st : policy.statements) {
+    PrincipalMatch pm;
+    const Tri t = applies(st, policy, true, pm);
+    if (t == Tri::False) continue;
+    if (st.effect == Effect::Deny) {
+      g_[gDeny] = tri_or(g_[gDeny], t);
+      note(gDeny, t);
+      hit(out_.denies, PolicyRole::Resource, -1, policy, st, t, pm);
+      continue;
+    }
+    // An account match delegates to IAM; the others grant directly.
+    const Group g = pm == PrincipalMatch::Account ? gResAccount : gResDirect;
+    g_[g] = tri_or(g_[g], t);
+    note(g, t);
+    if (pm == PrincipalMatch::Exact && session_or_user) {
+      g_[gResExact] = tri_or(g_[gResExact], t);
+      note(gResExact, t);
+    }
+    hit(out_.allows, PolicyRole::Resource, -1, policy, st, t, pm);
+  }
+}
+
+void Evaluator::run() {
+  g_.fill(Tri::False);
+  g_[gBoundary] = ps_.boundary ? Tri::False : Tri::True;
+  g_[gSession] = ps_.session ? Tri::False : Tri::True;
+  g_[gScp] = Tri::True;
+  const RequestPrincipal& p = req_.principal;
+
+  for (const Policy* policy : ps_.identity)
+    if (policy) side_policy(*policy, PolicyRole::Identity, gIdentity);
+  if (ps_.boundary) side_policy(*ps_.boundary, PolicyRole::Boundary, gBoundary);
+  if (ps_.session) side_policy(*ps_.session, PolicyRole::Session, gSession);
+  // SCPs do not restrict the management account, service-linked roles, services or anonymous
+  // callers (who belong to no account).
+  scp_applies_ = !ps_.scp_exempt && !p.service_linked_role && p.type != PrincipalType::Service && !p.account.empty();
+  if (scp_applies_) scps();
+  if (!ps_.rcp_exempt && !ps_.aws_managed_key) rcps();
+  if (ps_.resource) resource_policy(*ps_.resource);
+  decide();
+}
+
+void Evaluator::decide() {
+  const RequestPrincipal& p = req_.principal;
+  // An unknown resource account is taken as the caller's (same account).
+  const bool accountless = p.account.empty();
+  const bool cross = !accountless && !req_.resource_account.empty() && p.account != req_.resource_account;
+  out_.cross_account = cross;
+
+  Expr e;
+  const auto I = e.leaf(gIdentity), B = e.leaf(gBoundary), S = e.leaf(gSession), Rd = e.leaf(gResDirect),
+             Ra = e.leaf(gResAccount), Rx = e.leaf(gResExact), SCP = e.leaf(gScp);
+  uint8_t root;
+  if (accountless) {
+    root = Rd;  // services and anonymous callers have no identity side
+  } else if (ps_.kms_key) {
+    if (cross) {
+      bool allowed = false;
+      for (auto a : kKmsCrossAccountActions) allowed = allowed || a == action_;
+      root = allowed ? e.all({e.any({Rd, Ra}), I, B, S, SCP}) : e.never();
+    } else {
+      root = e.all({e.any({e.all({Rd, B, S}), e.all({Ra, I, B, S})}), SCP});
+    }
+  } else if (cross) {
+    root = e.all({I, B, S, SCP, e.any({Rd, Ra})});
+  } else {
+    root = e.all({e.any({e.all({e.any({I, Rd}), B, S}), Rx}), SCP});
+  }
+
+  const Tri deny = g_[gDeny];
+  const Tri allow = e.value(root, g_);
+  if (deny == Tri::True) out_.decision = Decision::ExplicitDeny;
+  else if (allow == Tri::False) out_.decision = Decision::ImplicitDeny;
+  else if (deny == Tri::Unknown || allow == Tri::Unknown) out_.decision = Decision::Depends;
+  else out_.decision = Decision::Allow;
+
+  if (out_.decision == Decision::Depends) {
+    uint32_t groups = 0;
+    if (deny == Tri::Unknown) groups |= 1u << gDeny;
+    if (allow == Tri::Unknown)
+      e.blame(root, g_, [&](const Node& n, Tri) {
+        if (n.kind == Node::Leaf) groups |= 1u << n.group;
+      });
+    for (const KeyEntry& k : keys_) {
+      if (!(groups & (1u << k.group))) continue;
+      bool seen = false;
+      for (const auto& d : out_.depends_on) seen = seen || iequals(d, k.key);
+      if (!seen) out_.depends_on.emplace_back(k.key);
+    }
+  }
+
+  if (explain_ && allow != Tri::True && out_.decision != Decision::ExplicitDeny) {
+    auto add_missing = [&](PolicyRole role, int level, Tri t) {
+      for (const auto& m : out_.missing)
+        if (m.role == role && m.level == level) return;
+      out_.missing.push_back(MissingAllow{role, level, t});
+    };
+    e.blame(root, g_, [&](const Node& n, Tri v) {
+      if (n.kind == Node::False) return add_missing(PolicyRole::Resource, -1, Tri::False);
+      switch (n.group) {
+        case gIdentity: return add_missing(PolicyRole::Identity, -1, v);
+        case gBoundary: return add_missing(PolicyRole::Boundary, -1, v);
+        case gSession: return add_missing(PolicyRole::Session, -1, v);
+        case gResDirect:
+        case gResAccount:
+        case gResExact: return add_missing(PolicyRole::Resource, -1, v);
+        case gScp:
+          for (size_t l = 0; l < scp_levels_.size(); ++l)
+            if (scp_levels_[l] == v) add_missing(PolicyRole::Scp, static_cast<int>(l), v);
+          return;
+        default: return;
+      }
+    });
+  }
+}
+
+}  // namespace
+
+EvalResult evaluate(const Request& request, const PolicySet& policies, const EvalOptions& options) {
+  EvalResult result;
+  Evaluator(request, policies, options, result).run();
+  return result;
+}
+
+}  // namespace threegate

@@ -1,0 +1,138 @@
+// Intended shares are derived, not asked for: who the secret policy lets read, who a key
+// policy names for decrypt (when the key serves one secret only), and declared intents.
+#include <algorithm>
+#include <set>
+
+#include "threegate/gates.hpp"
+
+namespace threegate {
+namespace {
+
+bool is_account_id(std::string_view s) {
+  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A principal entry as an ARN of a role/user, or an account id; empty when it names neither
+// (a service, "*", a unique id of a deleted principal).
+std::string share_target(const PrincipalRef& p) {
+  if (p.kind != PrincipalKind::Aws) return "";
+  if (is_account_id(p.value)) return p.value;
+  ArnParts a;
+  if (!split_arn(p.value, a) || a.account.size() != 12) return "";
+  if (a.service == "iam" && a.resource == "root") return a.account;
+  if (a.service == "iam" && (a.resource.rfind("role/", 0) == 0 || a.resource.rfind("user/", 0) == 0)) return p.value;
+  if (a.service == "sts" && a.resource.rfind("assumed-role/", 0) == 0) return p.value;
+  return "";
+}
+
+template <class F>
+void allowed_principals(const Policy& policy, std::string_view action, F&& f) {
+  for (const auto& st : policy.statements) {
+    if (st.effect != Effect::Allow || st.principal_field != PrincipalField::Principal) continue;
+    bool acts = false;
+    for (const auto& a : st.actions_lower) acts = acts || action_matches(a, action);
+    if (st.not_action) acts = !acts;
+    if (!acts) continue;
+    for (const auto& p : st.principals) f(p);
+  }
+}
+
+std::string account_of(const std::string& target) {
+  if (is_account_id(target)) return target;
+  ArnParts a;
+  return split_arn(target, a) ? a.account : "";
+}
+
+}  // namespace
+
+std::vector<Share> derive_shares(const Inventory& inv) {
+  std::vector<Share> out;
+  std::set<std::pair<std::string, const SecretRecord*>> seen;
+  auto add = [&](std::string principal, const SecretRecord* s, ShareOrigin origin, Range range) {
+    if (principal.empty() || !s) return;
+    if (!seen.insert({principal, s}).second) return;
+    out.push_back(Share{std::move(principal), s, origin, range});
+  };
+
+  for (const auto& s : inv.secrets) {
+    if (!s.policy) continue;
+    allowed_principals(*s.policy, "secretsmanager:getsecretvalue", [&](const PrincipalRef& p) {
+      add(share_target(p), &s, ShareOrigin::SecretPolicy, p.range);
+    });
+  }
+
+  // A key that encrypts exactly one secret of the inputs says who is meant to read it.
+  for (const auto& k : inv.keys) {
+    if (!k.policy) continue;
+    const SecretRecord* only = nullptr;
+    int count = 0;
+    for (const auto& s : inv.secrets) {
+      bool uses = inv.resolve_key(s.kms_key, s.account, s.region, s.partition) == &k;
+      for (const auto& r : s.replicas) uses = uses || inv.resolve_key(r.kms_key, s.account, r.region, s.partition) == &k;
+      if (uses) {
+        only = &s;
+        ++count;
+      }
+    }
+    if (count != 1) continue;
+    allowed_principals(*k.policy, "kms:decrypt", [&](const PrincipalRef& p) {
+      std::string target = share_target(p);
+      if (!target.empty() && account_of(target) != k.account) add(target, only, ShareOrigin::KeyPolicy, p.range);
+    });
+  }
+
+  for (const auto& i : inv.intents) {
+    const SecretRecord* s = inv.find_secret(i.secret);
+    add(i.principal, s, ShareOrigin::Declared, i.range);
+  }
+  return out;
+}
+
+std::vector<ShareResult> analyze_shares(const Inventory& inv) {
+  std::vector<ShareResult> results;
+  for (const Share& share : derive_shares(inv)) {
+    ShareResult res;
+    res.share = share;
+    const SecretRecord& secret = *share.secret;
+    std::vector<std::string> regions{secret.region};
+    for (const auto& r : secret.replicas) regions.push_back(r.region);
+
+    auto check_all_regions = [&](const RequestPrincipal& rp, const PrincipalRecord* rec, bool account_only) {
+      for (const auto& region : regions) res.checks.push_back(check_read(inv, rp, rec, secret, region, account_only));
+    };
+
+    if (is_account_id(share.principal)) {
+      for (const auto& p : inv.principals) {
+        if (p.account == share.principal) res.account_principals.push_back(&p);
+      }
+      if (res.account_principals.empty()) {
+        RequestPrincipal rp;
+        std::string error;
+        parse_request_principal(share.principal, rp, error);
+        check_all_regions(rp, nullptr, true);
+      } else {
+        // Check the principals of that account whose IAM lets them read the secret.
+        for (const PrincipalRecord* p : res.account_principals) {
+          RequestPrincipal rp;
+          std::string error;
+          if (!parse_request_principal(p->arn, rp, error)) continue;
+          ReadCheck first = check_read(inv, rp, p, secret, secret.region);
+          if (first.caller_iam.lacks_secret_access && first.caller_iam.state == GateState::Closed) continue;
+          res.checks.push_back(std::move(first));
+          for (size_t i = 1; i < regions.size(); ++i) res.checks.push_back(check_read(inv, rp, p, secret, regions[i]));
+        }
+        res.no_principal_with_access = res.checks.empty();
+      }
+    } else {
+      RequestPrincipal rp;
+      std::string error;
+      if (!parse_request_principal(share.principal, rp, error)) continue;
+      const PrincipalRecord* rec = inv.find_principal(rp.role_arn.empty() ? rp.arn : rp.role_arn);
+      check_all_regions(rp, rec, false);
+    }
+    results.push_back(std::move(res));
+  }
+  return results;
+}
+
+}  // namespace threegate
