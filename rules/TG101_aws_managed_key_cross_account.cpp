@@ -50,7 +50,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
     f.principal = describe_caller(c);
     f.resource = c.secret_arn;
     f.fix = key_policy_fix(c);
-    f.fix_target = "the key policy of a new customer-managed key in " + c.region + " (then set it as the secret's key)";
+    f.fix_target = "add to the key policy of a new customer-managed key in " + c.region + " (then make it the secret's key)";
     add_gate_lines(c, f);
     sink.add(std::move(f));
   });

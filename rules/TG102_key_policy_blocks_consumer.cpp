@@ -52,7 +52,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
     f.principal = describe_caller(c);
     f.resource = c.secret_arn;
     f.fix = key_policy_fix(c);
-    f.fix_target = "key policy of " + c.key->arn;
+    f.fix_target = "add to the key policy of " + c.key->arn;
     for (auto& r : reasons) f.related.push_back(std::move(r));
     add_gate_lines(c, f);
     sink.add(std::move(f));

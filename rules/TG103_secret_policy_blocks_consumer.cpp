@@ -49,7 +49,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
     f.principal = describe_caller(c);
     f.resource = c.secret_arn;
     f.fix = secret_policy_fix(c);
-    f.fix_target = "resource policy of " + c.secret->arn;
+    f.fix_target = "add to the resource policy of " + c.secret->arn;
     for (auto& r : reasons) f.related.push_back(std::move(r));
     add_gate_lines(c, f);
     sink.add(std::move(f));

@@ -57,7 +57,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
       f.principal = describe_caller(c);
       f.resource = c.secret_arn;
       f.fix = identity_read_fix(c);
-      f.fix_target = "an identity policy of " + principal_for_policy(c);
+      f.fix_target = "add to an identity policy of " + principal_for_policy(c);
       add_gate_lines(c, f);
       sink.add(std::move(f));
     }

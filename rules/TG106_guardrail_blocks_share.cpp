@@ -63,7 +63,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
                                h.statement->range);
       f.principal = describe_caller(c);
       f.resource = c.secret_arn;
-      f.fix_target = h.policy->name;
+      f.fix_target = "change " + h.policy->name;
       add_gate_lines(c, f);
       sink.add(std::move(f));
       return;
@@ -78,6 +78,17 @@ void run(const RuleContext& ctx, FindingSink& sink) {
                              c.principal_record ? c.principal_record->range : c.secret->range);
     f.principal = describe_caller(c);
     f.resource = c.secret_arn;
+    // Point at the policies of the guardrail level that lacks an allow.
+    if (m.role == PolicyRole::Scp && m.level >= 0) {
+      auto it = ctx.inventory.scps.find(c.principal.account);
+      if (it != ctx.inventory.scps.end() && static_cast<size_t>(m.level) < it->second.size()) {
+        for (const auto& p : it->second[m.level]) {
+          f.related.push_back(RelatedLocation{fmt::format("SCP at level {} without an allow: {}", m.level, p.name), p.range});
+        }
+      }
+    } else if (m.role == PolicyRole::Boundary && c.principal_record && c.principal_record->boundary) {
+      f.related.push_back(RelatedLocation{"permission boundary without an allow", c.principal_record->boundary->range});
+    }
     add_gate_lines(c, f);
     sink.add(std::move(f));
   });

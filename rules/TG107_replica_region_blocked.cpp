@@ -50,8 +50,9 @@ void run(const RuleContext& ctx, FindingSink& sink) {
     f.principal = describe_caller(c);
     f.resource = c.secret_arn;
     f.fix = key_policy_fix(c);
-    f.fix_target = c.key && c.key->manager == KeyManager::Customer ? "key policy of " + c.key->arn
-                                                                   : "the key policy of a customer-managed key in " + c.region;
+    f.fix_target = c.key && c.key->manager == KeyManager::Customer
+                       ? "add to the key policy of " + c.key->arn
+                       : "add to the key policy of a customer-managed key in " + c.region + " (then make it the replica's key)";
     add_gate_lines(c, f);
     sink.add(std::move(f));
   });

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 namespace threegate::rules {
@@ -26,6 +28,14 @@ const char* role_label(PolicyRole r) {
   return "policy";
 }
 
+// "the identity policy", or with its name when the statement has no location to show.
+std::string policy_label(const StatementHit& h) {
+  std::string label = std::string("the ") + role_label(h.role);
+  bool located = h.statement->range.known() && h.statement->range.file->path().front() != '<';
+  if (!located) label += " " + h.policy->name;
+  return label;
+}
+
 void gate_lines(const char* name, const GateVerdict& g, Finding& f) {
   std::string head = fmt::format("gate {}: {}", name, gate_state_name(g.state));
   if (g.state == GateState::Closed && !g.explicit_deny && g.deciding.empty()) head += " (no statement allows)";
@@ -35,8 +45,7 @@ void gate_lines(const char* name, const GateVerdict& g, Finding& f) {
   if (g.lacks_decrypt) head += " (no kms:Decrypt on the key)";
   f.related.push_back(RelatedLocation{head, {}});
   for (const auto& h : g.deciding) {
-    f.related.push_back(RelatedLocation{fmt::format("  {} in {} {}", hit_label(h), role_label(h.role), h.policy->name),
-                                        h.statement->range});
+    f.related.push_back(RelatedLocation{fmt::format("  {} in {}", hit_label(h), policy_label(h)), h.statement->range});
   }
 }
 
@@ -57,8 +66,7 @@ void add_gate_lines(const ReadCheck& c, Finding& f) {
   gate_lines("secret_policy", c.secret_policy, f);
   gate_lines("caller_iam", c.caller_iam, f);
   for (const auto& h : c.guardrail_denies) {
-    f.related.push_back(RelatedLocation{fmt::format("guardrail: {} in {} {}", hit_label(h), role_label(h.role), h.policy->name),
-                                        h.statement->range});
+    f.related.push_back(RelatedLocation{fmt::format("guardrail: {} in {}", hit_label(h), policy_label(h)), h.statement->range});
   }
   for (const auto& m : c.guardrail_missing) {
     std::string what = role_label(m.role);
@@ -109,10 +117,17 @@ std::string first_failing_condition(const std::vector<RelatedLocation>& reasons)
 
 namespace {
 std::string sid_for(const ReadCheck& c, const char* prefix) {
-  std::string name = c.account_only ? c.principal.account : c.principal.name;
+  // Sids are alphanumeric: "AllowGetSecretValueForApp" for role/app.
+  std::string name = c.account_only ? "Account" + c.principal.account : c.principal.name;
   std::string sid = prefix;
+  bool upper = true;
   for (char ch : name) {
-    if (std::isalnum(static_cast<unsigned char>(ch))) sid += ch;
+    if (!std::isalnum(static_cast<unsigned char>(ch))) {
+      upper = true;
+      continue;
+    }
+    sid += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
+    upper = false;
   }
   return sid;
 }

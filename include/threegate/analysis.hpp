@@ -2,6 +2,7 @@
 // rules, and collect findings (input problems included). Never throws on bad input.
 #pragma once
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -16,14 +17,23 @@ struct CheckOptions {
   PolicyKind kind = PolicyKind::Unknown;  // --kind: how standalone policy files are used
 };
 
-struct Analysis {
-  SourceSet sources;
+// What is analyzed together. Each inventory file is a scope of its own, so that two unrelated
+// inventories checked in one run (a folder of cases) never mix their principals and secrets;
+// standalone policy files share the first scope, which has no resources.
+struct Scope {
+  std::string label;  // the inventory's path, or "standalone policies"
   Inventory inventory;
-  Diagnostics diagnostics;
   std::vector<PolicyUse> policies;
   std::vector<ShareResult> shares;
+};
+
+struct Analysis {
+  SourceSet sources;
+  std::deque<Scope> scopes;  // scopes[0]: standalone policies
+  Diagnostics diagnostics;
   std::vector<Finding> findings;  // sorted by path, line, column, rule
   size_t files_read = 0;
+  size_t shares = 0;
   size_t reads_checked = 0;
 };
 
@@ -31,6 +41,9 @@ struct Analysis {
 // be read become diagnostics; `usage_error` is set only for a path that does not exist.
 void load_inputs(const std::vector<std::string>& paths, const CheckOptions& options, Analysis& analysis,
                  std::string& usage_error);
+
+// Lists every policy of the scope with its use site, for the policy rules.
+void collect_policy_uses(Scope& scope);
 
 // Derives shares, runs every rule and turns diagnostics into findings.
 void run_analysis(Analysis& analysis);

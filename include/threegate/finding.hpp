@@ -22,7 +22,7 @@ struct Finding {
   Range range;          // where to change
   std::string path;     // when range has no file
   std::string fix;      // the statement to add, as JSON text; empty when there is none
-  std::string fix_target;               // where the fix goes: "key policy of arn:…", "identity policy of …"
+  std::string fix_target;               // what to do with it: "add to the key policy of arn:…", "replace statement …"
   std::vector<RelatedLocation> related;  // gates, deciding statements, other gates' statements
   std::string principal, resource;       // the share this concerns, if any
 };

@@ -46,6 +46,33 @@ const JsonValue* unwrap(const JsonValue& v, PolicyKind& kind) {
 
 }  // namespace
 
+void collect_policy_uses(Scope& scope) {
+  const Inventory& inv = scope.inventory;
+  auto& uses = scope.policies;
+  uses.clear();
+  for (const auto& k : inv.keys) {
+    if (k.policy) uses.push_back(PolicyUse{&*k.policy, PolicyKind::KeyPolicy, k.account, &k, nullptr});
+  }
+  for (const auto& s : inv.secrets) {
+    if (s.policy) uses.push_back(PolicyUse{&*s.policy, PolicyKind::SecretPolicy, s.account, nullptr, &s});
+  }
+  for (const auto& pr : inv.principals) {
+    for (const auto& pol : pr.policies) uses.push_back(PolicyUse{&pol, PolicyKind::Identity, pr.account, nullptr, nullptr});
+    if (pr.boundary) uses.push_back(PolicyUse{&*pr.boundary, PolicyKind::Boundary, pr.account, nullptr, nullptr});
+  }
+  for (const auto& [acct, levels] : inv.scps) {
+    for (const auto& level : levels) {
+      for (const auto& pol : level) uses.push_back(PolicyUse{&pol, PolicyKind::Scp, acct, nullptr, nullptr});
+    }
+  }
+  for (const auto& [acct, levels] : inv.rcps) {
+    for (const auto& level : levels) {
+      for (const auto& pol : level) uses.push_back(PolicyUse{&pol, PolicyKind::Rcp, acct, nullptr, nullptr});
+    }
+  }
+  for (const auto& l : inv.loose) uses.push_back(PolicyUse{&l.policy, l.policy.kind, "", nullptr, nullptr});
+}
+
 void load_inputs(const std::vector<std::string>& paths, const CheckOptions& options, Analysis& a,
                  std::string& usage_error) {
   std::vector<std::string> files;
@@ -87,11 +114,14 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
     parsed.push_back(Parsed{f, std::move(*r.value)});
   }
 
+  a.scopes.emplace_back().label = "standalone policies";
   std::set<std::string> referenced;
   for (const auto& p : parsed) {
     if (!is_inventory_document(p.value)) continue;
     std::vector<std::string> refs;
-    load_inventory(p.value, *p.file, a.sources, a.inventory, a.diagnostics, refs);
+    Scope& scope = a.scopes.emplace_back();
+    scope.label = p.file->path();
+    load_inventory(p.value, *p.file, a.sources, scope.inventory, a.diagnostics, refs);
     for (const auto& r : refs) referenced.insert(canonical(r));
   }
 
@@ -113,32 +143,11 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
                                          doc->range, {}});
     }
     if (auto pol = parse_policy(*doc, kind, p.file->path(), a.diagnostics)) {
-      a.inventory.loose.push_back(LoosePolicy{std::move(*pol)});
+      a.scopes.front().inventory.loose.push_back(LoosePolicy{std::move(*pol)});
     }
   }
 
-  // Every policy with its use site, for the policy rules.
-  for (const auto& k : a.inventory.keys) {
-    if (k.policy) a.policies.push_back(PolicyUse{&*k.policy, PolicyKind::KeyPolicy, k.account, &k, nullptr});
-  }
-  for (const auto& s : a.inventory.secrets) {
-    if (s.policy) a.policies.push_back(PolicyUse{&*s.policy, PolicyKind::SecretPolicy, s.account, nullptr, &s});
-  }
-  for (const auto& pr : a.inventory.principals) {
-    for (const auto& pol : pr.policies) a.policies.push_back(PolicyUse{&pol, PolicyKind::Identity, pr.account, nullptr, nullptr});
-    if (pr.boundary) a.policies.push_back(PolicyUse{&*pr.boundary, PolicyKind::Boundary, pr.account, nullptr, nullptr});
-  }
-  for (const auto& [acct, levels] : a.inventory.scps) {
-    for (const auto& level : levels) {
-      for (const auto& pol : level) a.policies.push_back(PolicyUse{&pol, PolicyKind::Scp, acct, nullptr, nullptr});
-    }
-  }
-  for (const auto& [acct, levels] : a.inventory.rcps) {
-    for (const auto& level : levels) {
-      for (const auto& pol : level) a.policies.push_back(PolicyUse{&pol, PolicyKind::Rcp, acct, nullptr, nullptr});
-    }
-  }
-  for (const auto& l : a.inventory.loose) a.policies.push_back(PolicyUse{&l.policy, l.policy.kind, "", nullptr, nullptr});
+  for (Scope& scope : a.scopes) collect_policy_uses(scope);
 }
 
 }  // namespace threegate

@@ -36,25 +36,27 @@ Finding finding_from_diagnostic(const Diagnostic& d) {
 }
 
 void run_analysis(Analysis& a) {
-  // Intents that cannot be checked are said so, never dropped silently.
-  for (const auto& i : a.inventory.intents) {
-    if (!a.inventory.find_secret(i.secret)) {
-      a.diagnostics.push_back(Diagnostic{"TG403", Severity::Warning,
-                                         "intent names secret " + i.secret + ", which is not in the inputs: not checked",
-                                         i.range, {}});
-    }
-    RequestPrincipal p;
-    std::string error;
-    if (!parse_request_principal(i.principal, p, error)) {
-      a.diagnostics.push_back(Diagnostic{"TG403", Severity::Error, "intent principal: " + error, i.range, {}});
-    }
-  }
-  a.shares = analyze_shares(a.inventory);
-  for (const auto& s : a.shares) a.reads_checked += s.checks.size();
-
   VectorSink sink(a.findings);
-  RuleContext ctx{a.inventory, a.shares, a.policies};
-  run_rules(ctx, sink);
+  for (Scope& scope : a.scopes) {
+    // Intents that cannot be checked are said so, never dropped silently.
+    for (const auto& i : scope.inventory.intents) {
+      if (!scope.inventory.find_secret(i.secret)) {
+        a.diagnostics.push_back(Diagnostic{"TG403", Severity::Warning,
+                                           "intent names secret " + i.secret + ", which is not in the inventory: not checked",
+                                           i.range, {}});
+      }
+      RequestPrincipal p;
+      std::string error;
+      if (!parse_request_principal(i.principal, p, error)) {
+        a.diagnostics.push_back(Diagnostic{"TG403", Severity::Error, "intent principal: " + error, i.range, {}});
+      }
+    }
+    scope.shares = analyze_shares(scope.inventory);
+    a.shares += scope.shares.size();
+    for (const auto& s : scope.shares) a.reads_checked += s.checks.size();
+    RuleContext ctx{scope.inventory, scope.shares, scope.policies};
+    run_rules(ctx, sink);
+  }
   for (const auto& d : a.diagnostics) a.findings.push_back(finding_from_diagnostic(d));
 
   std::stable_sort(a.findings.begin(), a.findings.end(), [](const Finding& x, const Finding& y) {

@@ -32,7 +32,7 @@ int run_check(const CheckArgs& args) {
     return 2;
   }
   run_analysis(analysis);
-  ReportSummary summary{analysis.files_read, analysis.shares.size(), analysis.reads_checked};
+  ReportSummary summary{analysis.files_read, analysis.shares, analysis.reads_checked};
   if (args.format == "json") {
     write_json(std::cout, analysis.findings, summary);
   } else {

@@ -406,11 +406,17 @@ int simulate_read(const SimulateArgs& args) {
     return 2;
   }
   print_diagnostics(a.diagnostics);
-  Inventory& inv = a.inventory;
+  // The inventory that holds the secret (else the first one) is completed by standalone files.
+  Scope* target = &a.scopes.front();
+  for (size_t i = 1; i < a.scopes.size(); ++i) {
+    if (target == &a.scopes.front() || a.scopes[i].inventory.find_secret(args.secret)) target = &a.scopes[i];
+    if (a.scopes[i].inventory.find_secret(args.secret)) break;
+  }
+  Inventory& inv = target->inventory;
 
   // Standalone policy files fill in what the inventory lacks, by kind.
   std::vector<const Policy*> loose_of[8];
-  for (const auto& l : inv.loose) loose_of[static_cast<int>(l.policy.kind)].push_back(&l.policy);
+  for (const auto& l : a.scopes.front().inventory.loose) loose_of[static_cast<int>(l.policy.kind)].push_back(&l.policy);
   bool ambiguous = false;
   auto single = [&](PolicyKind k, const char* what) -> const Policy* {
     auto& v = loose_of[static_cast<int>(k)];

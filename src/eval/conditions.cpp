@@ -394,3 +394,11 @@ bool ip_in(const IpValue& address, const IpValue& block) {
 }
 
 }  // namespace threegate::eval_detail
+
+namespace threegate {
+
+Tri evaluate_condition(const Condition& condition, const Request& request, const Policy& policy) {
+  return eval_detail::eval_condition(condition, request.context, policy.variables_enabled());
+}
+
+}  // namespace threegate

@@ -283,10 +283,10 @@ class Parser {
         return false;
       }
       if (text_[pos_] == ',') {
-        ++pos_;
+        size_t comma = pos_++;
         skip_ws();
         if (pos_ < text_.size() && text_[pos_] == ']') {
-          error_at(pos_, pos_ + 1, "trailing comma before ']'");
+          error_at(comma, comma + 1, "trailing comma before ']'");
           return false;
         }
         continue;
@@ -340,10 +340,10 @@ class Parser {
         return false;
       }
       if (text_[pos_] == ',') {
-        ++pos_;
+        size_t comma = pos_++;
         skip_ws();
         if (pos_ < text_.size() && text_[pos_] == '}') {
-          error_at(pos_, pos_ + 1, "trailing comma before '}'");
+          error_at(comma, comma + 1, "trailing comma before '}'");
           return false;
         }
         continue;

@@ -40,7 +40,7 @@ void write_text(std::ostream& out, const std::vector<Finding>& findings, const R
       out << "\n";
     }
     if (!f.fix.empty()) {
-      out << "    fix: add to " << f.fix_target << ":\n";
+      out << "    fix: " << f.fix_target << ":\n";
       size_t start = 0;
       while (start <= f.fix.size()) {
         size_t nl = f.fix.find('\n', start);

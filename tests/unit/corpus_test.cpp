@@ -2,6 +2,7 @@
 // parses or yields TG401/TG402, and never crashes. Skips cleanly when the corpus is absent.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "threegate/analysis.hpp"
@@ -33,7 +34,7 @@ Outcome check_file(const std::string& path) {
   REQUIRE(usage.empty());
   run_analysis(a);
   Outcome o;
-  o.policies = a.inventory.loose.size();
+  o.policies = a.scopes.front().inventory.loose.size();
   for (const auto& f : a.findings) {
     if (f.rule_id == "TG401" || f.rule_id == "TG402") ++o.input_findings;
     // Every finding can be placed: a location in a file, or at least a path.

@@ -9,7 +9,6 @@ using namespace threegate::test;
 namespace {
 
 const char* kA = "111122223333";
-const char* kB = "444455556666";
 const char* kSessionA = "arn:aws:sts::111122223333:assumed-role/app/s1";
 const char* kRoleA = "arn:aws:iam::111122223333:role/app";
 const char* kUserA = "arn:aws:iam::111122223333:user/alice";
