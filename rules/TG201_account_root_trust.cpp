@@ -1,8 +1,10 @@
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
-#include "support.hpp"
+#include "policy_rule_support.hpp"
 
 namespace threegate::rules {
 namespace {
@@ -76,93 +78,52 @@ bool looks_like_owner_delegation(const PolicyUse& use, const Statement& st) {
   return statement_covers_action(st, "secretsmanager:putresourcepolicy");
 }
 
-const char* principal_key(PrincipalKind k) {
-  switch (k) {
-    case PrincipalKind::Aws: return "AWS";
-    case PrincipalKind::Service: return "Service";
-    case PrincipalKind::Federated: return "Federated";
-    case PrincipalKind::CanonicalUser: return "CanonicalUser";
-    case PrincipalKind::Any: return "*";
-  }
-  return "AWS";
-}
-
-nlohmann::ordered_json one_or_list(const std::vector<std::string>& v) {
-  if (v.size() == 1) return v.front();
-  return nlohmann::ordered_json(v);
-}
-
-// The statement with the account principal `replaced` by `with`, as pretty JSON.
+// The statement with the account principal `replaced` by the AWS principals `with`, as pretty JSON.
 std::string statement_with_principals(const Statement& st, const PrincipalRef& replaced,
                                       const std::vector<std::string>& with) {
-  nlohmann::ordered_json j;
-  if (st.sid) j["Sid"] = st.sid->value;
-  j["Effect"] = "Allow";
-  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
-  auto add = [&](const std::string& key, const std::string& value) {
-    for (auto& g : groups)
-      if (g.first == key) {
-        g.second.push_back(value);
-        return;
-      }
-    groups.push_back({key, {value}});
-  };
+  Statement fixed = st;
+  fixed.principals.clear();
   for (const PrincipalRef& p : st.principals) {
-    if (&p == &replaced) {
-      for (const auto& w : with) add("AWS", w);
-    } else {
-      add(principal_key(p.kind), p.value);
+    if (&p != &replaced) {
+      fixed.principals.push_back(p);
+      continue;
     }
+    for (const auto& w : with) fixed.principals.push_back(PrincipalRef{PrincipalKind::Aws, w, {}});
   }
-  nlohmann::ordered_json principal = nlohmann::ordered_json::object();
-  for (auto& [key, values] : groups) principal[key] = one_or_list(values);
-  j["Principal"] = principal;
-  std::vector<std::string> actions;
-  for (const Text& a : st.actions) actions.push_back(a.value);
-  j[st.not_action ? "NotAction" : "Action"] = one_or_list(actions);
-  if (st.has_resource) {
-    std::vector<std::string> resources;
-    for (const Text& r : st.resources) resources.push_back(r.value);
-    j[st.not_resource ? "NotResource" : "Resource"] = one_or_list(resources);
-  }
-  if (!st.conditions.empty()) {
-    nlohmann::ordered_json cond = nlohmann::ordered_json::object();
-    for (const Condition& c : st.conditions) {
-      std::vector<std::string> values;
-      for (const Text& v : c.values) values.push_back(v.value);
-      cond[c.operator_text][c.key] = one_or_list(values);
-    }
-    j["Condition"] = cond;
-  }
-  return j.dump(2);
+  return statement_json(fixed);
 }
 
-// Principals the inventory declares as intended readers in `account` (role and user ARNs).
-std::vector<std::string> intended_principals(const RuleContext& ctx, const std::string& account) {
-  std::vector<std::string> out;
+// The inventory's intended readers in one account: the principals to name instead of the account
+// (role and user ARNs; a session names its role), and each intent with the principal it gives.
+struct IntendedReaders {
+  std::vector<std::string> arns;
+  std::vector<std::pair<std::string, const Intent*>> intents;
+};
+
+IntendedReaders intended_readers(const RuleContext& ctx, const std::string& account) {
+  IntendedReaders out;
+  std::unordered_set<std::string> seen;
   for (const Intent& intent : ctx.inventory.intents) {
     if (is_account_id(intent.principal)) continue;
     ArnParts a;
     if (!split_arn(intent.principal, a) || a.account != account || a.resource == "root") continue;
     std::string arn = intent.principal;
-    // A session names its role in a policy.
     if (a.service == "sts" && a.resource.starts_with("assumed-role/")) {
       std::string_view rest = std::string_view(a.resource).substr(13);
       arn = "arn:" + a.partition + ":iam::" + a.account + ":role/" + std::string(rest.substr(0, rest.find('/')));
     }
-    bool seen = false;
-    for (const auto& o : out) seen = seen || o == arn;
-    if (!seen) out.push_back(arn);
+    if (seen.insert(arn).second) out.arns.push_back(arn);
+    out.intents.push_back({arn, &intent});
   }
   return out;
 }
 
 void run(const RuleContext& ctx, FindingSink& sink) {
+  std::unordered_map<std::string, IntendedReaders> intended_by_account;  // computed once per account
   for (const PolicyUse& use : ctx.policies) {
-    if (!use.policy || (use.kind != PolicyKind::KeyPolicy && use.kind != PolicyKind::SecretPolicy)) continue;
-    if (use.key && (use.key->modelled || use.key->manager == KeyManager::Aws)) continue;
+    if (use.kind != PolicyKind::KeyPolicy && use.kind != PolicyKind::SecretPolicy) continue;
+    if (!is_customer_policy(use)) continue;
     const Policy& policy = *use.policy;
-    if (policy.id && policy.id->value.starts_with("auto-")) continue;  // an AWS-managed key's policy
     const std::string owner = owner_account(use);
     for (const Statement& st : policy.statements) {
       if (st.effect != Effect::Allow || st.principal_field != PrincipalField::Principal) continue;
@@ -179,14 +140,14 @@ void run(const RuleContext& ctx, FindingSink& sink) {
                         describe_statement(policy, st), describe_policy(use), account),
             p.range.known() ? p.range : st.range);
         f.related.push_back(RelatedLocation{describe_statement(policy, st), st.range});
-        const auto intended = intended_principals(ctx, account);
-        for (const Intent& intent : ctx.inventory.intents) {
-          for (const auto& arn : intended)
-            if (intent.principal == arn)
-              f.related.push_back(RelatedLocation{"intended reader " + arn, intent.range});
-        }
-        if (!intended.empty()) {
-          f.fix = statement_with_principals(st, p, intended);
+        auto cached = intended_by_account.find(account);
+        if (cached == intended_by_account.end())
+          cached = intended_by_account.emplace(account, intended_readers(ctx, account)).first;
+        const IntendedReaders& intended = cached->second;
+        for (const auto& [arn, intent] : intended.intents)
+          f.related.push_back(RelatedLocation{"intended reader " + arn, intent->range});
+        if (!intended.arns.empty()) {
+          f.fix = statement_with_principals(st, p, intended.arns);
           f.fix_target = "replace " + describe_statement(policy, st) + " in " + describe_policy(use);
         }
         sink.add(std::move(f));

@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <nlohmann/json.hpp>
+#include <unordered_set>
 
-#include "support.hpp"
+#include "policy_rule_support.hpp"
 
 namespace threegate::rules {
 namespace {
@@ -71,193 +71,16 @@ constexpr std::array<std::string_view, 18> kSecretActions{
     "secretsmanager:UntagResource", "secretsmanager:ReplicateSecretToRegions",
     "secretsmanager:RemoveRegionsFromReplication"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
-bool is_wildcard_principal(const PrincipalRef& p) {
-  return p.kind == PrincipalKind::Any || (p.kind == PrincipalKind::Aws && p.value == "*");
-}
-
-// ---- the outsider --------------------------------------------------------------------------
-
-// Every string the inputs use, so that the outsider's account appears nowhere in them.
-void collect_taken(const Policy& policy, std::vector<std::string_view>& taken) {
-  for (const Statement& st : policy.statements) {
-    for (const PrincipalRef& p : st.principals) taken.push_back(p.value);
-    for (const Text& r : st.resources) taken.push_back(r.value);
-    for (const Condition& c : st.conditions)
-      for (const Text& v : c.values) taken.push_back(v.value);
-  }
-}
-
-std::string unused_account(const std::vector<std::string_view>& taken, const std::string& not_this) {
-  static constexpr std::array<std::string_view, 6> kCandidates{"000000000000", "999999999999", "000000000001",
-                                                               "987654321098", "135792468013", "000011112222"};
-  for (std::string_view c : kCandidates) {
-    if (c == not_this) continue;
-    bool used = false;
-    for (std::string_view t : taken) used = used || t.find(c) != std::string_view::npos;
-    if (!used) return std::string(c);
-  }
-  // Every candidate appears somewhere (contrived): count up until one does not.
-  for (unsigned long long n = 100000000000ULL;; ++n) {
-    std::string c = std::to_string(n);
-    bool used = c == not_this;
-    for (std::string_view t : taken) used = used || t.find(c) != std::string_view::npos;
-    if (!used) return c;
-  }
-}
-
-struct Exposure {
-  Tri reach = Tri::False;
-  std::vector<std::string> depends_on;  // keys (as written) when reach is Unknown
-  std::vector<std::string> actions;     // actions that reach the outsider (True or Unknown)
-};
-
-void add_unique(std::vector<std::string>& list, const std::string& s) {
-  for (const auto& x : list)
-    if (lower(x) == lower(s)) return;
-  list.push_back(s);
-}
-
-// Evaluates the statement (with every Deny of its policy) for an outsider, over `actions`.
-Exposure outsider_exposure(const RuleContext& ctx, const PolicyUse& use, const Statement& allow,
-                           const std::vector<std::string>& actions) {
-  const Policy& policy = *use.policy;
-  std::vector<std::string_view> taken;
-  collect_taken(policy, taken);
-  for (const auto& a : ctx.inventory.org_accounts) taken.push_back(a);
-  for (const auto& k : ctx.inventory.keys) taken.push_back(k.account);
-  for (const auto& s : ctx.inventory.secrets) taken.push_back(s.account);
-  for (const auto& p : ctx.inventory.principals) taken.push_back(p.account);
-  if (!ctx.inventory.management_account.empty()) taken.push_back(ctx.inventory.management_account);
-
-  std::string owner = owner_account(use);
-  const std::string outsider = unused_account(taken, owner);
-  if (owner.empty()) {
-    taken.push_back(outsider);
-    owner = unused_account(taken, outsider);  // some account that is not the outsider's
-  }
-  std::string partition = "aws", region = "us-east-1", resource;
-  if (use.key) {
-    partition = use.key->partition;
-    if (!use.key->region.empty()) region = use.key->region;
-    resource = use.key->arn;
-  } else if (use.secret) {
-    partition = use.secret->partition;
-    if (!use.secret->region.empty()) region = use.secret->region;
-    resource = use.secret->arn;
-  }
-
-  // One statement plus the denies; a Resource element only matters when the resource is known.
-  Policy single;
-  single.kind = policy.kind;
-  single.name = policy.name;
-  single.version = policy.version;
-  single.statements.push_back(allow);
-  for (const Statement& st : policy.statements)
-    if (st.effect == Effect::Deny) single.statements.push_back(st);
-  if (resource.empty()) {
-    for (Statement& st : single.statements) st.has_resource = false;
-    resource = use.kind == PolicyKind::KeyPolicy
-                   ? "arn:" + partition + ":kms:" + region + ":" + owner + ":key/00000000-0000-0000-0000-000000000000"
-                   : "arn:" + partition + ":secretsmanager:" + region + ":" + owner + ":secret:threegate-AbCdEf";
-  }
-  Policy allow_all;
-  allow_all.kind = PolicyKind::Identity;
-  {
-    Statement st;
-    st.effect = Effect::Allow;
-    st.actions.push_back(Text{"*", {}});
-    st.actions_lower.push_back("*");
-    st.has_resource = true;
-    st.resources.push_back(Text{"*", {}});
-    allow_all.statements.push_back(std::move(st));
-  }
-  PolicySet ps;
-  ps.identity.push_back(&allow_all);
-  ps.resource = &single;
-  ps.kms_key = use.kind == PolicyKind::KeyPolicy;
-  ps.aws_managed_key = use.key && use.key->manager == KeyManager::Aws;
-
-  const std::string org = "o-outsider0000";
-  const std::string org_path = org + "/r-out0/ou-out0-outsider0/";
-  Exposure out;
-  bool any_unknown = false;
-  for (const std::string& action : actions) {
-    Request r;
-    r.principal.type = PrincipalType::AssumedRole;
-    r.principal.partition = partition;
-    r.principal.account = outsider;
-    r.principal.role_arn = "arn:" + partition + ":iam::" + outsider + ":role/threegate-outsider";
-    r.principal.arn = "arn:" + partition + ":sts::" + outsider + ":assumed-role/threegate-outsider/threegate";
-    r.principal.name = "threegate";
-    r.action = action;
-    r.resource = resource;
-    r.resource_account = owner;
-    RequestContext& c = r.context;
-    c.absent_is_unknown = true;
-    // A role session has no service name: those keys are truly absent.
-    c.known_prefixes = {"aws:principalservicename", "aws:principalservicenamelist"};
-    c.set("aws:PrincipalAccount", outsider);
-    c.set("kms:CallerAccount", outsider);
-    c.set("aws:SourceAccount", outsider);
-    c.set("aws:SourceArn", "arn:" + partition + ":sqs:" + region + ":" + outsider + ":threegate-outsider");
-    c.set("aws:SourceOwner", outsider);
-    c.set("aws:PrincipalOrgID", org);
-    c.set_multi("aws:PrincipalOrgPaths", {org_path});
-    c.set("aws:SourceOrgID", org);
-    c.set_multi("aws:SourceOrgPaths", {org_path});
-    c.set("aws:userid", "AROAOUTSIDER00000000X:threegate");
-    c.set("aws:ResourceAccount", owner);
-    c.set("aws:ResourceOrgID",
-          ctx.inventory.organization_id.empty() ? std::string("o-resource0000") : ctx.inventory.organization_id);
-    // The outsider may be a user as well as a role: what type it is stays open.
-    c.set_unknown("aws:PrincipalType");
-    add_implicit_context(r);
-
-    const EvalResult res = evaluate(r, ps);
-    Tri allowed = Tri::False, denied = Tri::False;
-    std::vector<std::string> keys;
-    for (const StatementHit& h : res.allows) {
-      if (h.role != PolicyRole::Resource || h.statement != &single.statements.front()) continue;
-      allowed = h.match == Tri::True ? Tri::True : Tri::Unknown;
-      for (const auto& k : h.unknown_keys) add_unique(keys, k);
-    }
-    for (const StatementHit& h : res.denies) {
-      if (h.role != PolicyRole::Resource) continue;
-      if (h.match == Tri::True) {
-        denied = Tri::True;
-      } else if (denied != Tri::True) {
-        denied = Tri::Unknown;
-        for (const auto& k : h.unknown_keys) add_unique(keys, k);
-      }
-    }
-    Tri reach = allowed == Tri::False || denied == Tri::True ? Tri::False
-                : allowed == Tri::True && denied == Tri::False ? Tri::True
-                                                                : Tri::Unknown;
-    if (reach == Tri::False) continue;
-    out.actions.push_back(action);
-    if (reach == Tri::True) {
-      out.reach = Tri::True;
-      out.depends_on.clear();
-    } else if (out.reach != Tri::True) {
-      any_unknown = true;
-      for (const auto& k : keys) add_unique(out.depends_on, k);
-    }
-  }
-  if (out.reach != Tri::True && any_unknown) out.reach = Tri::Unknown;
-  return out;
-}
-
 // The actions of the statement worth evaluating for an outsider.
 std::vector<std::string> candidate_actions(const PolicyUse& use, const Statement& st) {
   std::vector<std::string> out;
+  std::unordered_set<std::string> seen;  // lowercase
   auto consider = [&](std::string_view a) {
-    if (statement_covers_action(st, lower(a))) add_unique(out, std::string(a));
+    std::string a_lower = ascii_lower(a);
+    if (!seen.contains(a_lower) && statement_covers_action(st, a_lower)) {
+      seen.insert(std::move(a_lower));
+      out.emplace_back(a);
+    }
   };
   if (use.kind == PolicyKind::KeyPolicy) {
     for (auto a : kKmsCrossAccount) consider(a);
@@ -271,15 +94,9 @@ std::vector<std::string> candidate_actions(const PolicyUse& use, const Statement
 }
 
 std::string written_actions(const Statement& st) {
-  std::string s;
-  for (const Text& a : st.actions) s += (s.empty() ? "" : ", ") + a.value;
-  return st.not_action ? "every action except " + s : s;
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
+  std::vector<std::string> written;
+  for (const Text& a : st.actions) written.push_back(a.value);
+  return st.not_action ? "every action except " + join(written) : join(written);
 }
 
 // The statement with a condition that keeps it to the owner account or organization.
@@ -295,37 +112,18 @@ std::string restricted_statement(const RuleContext& ctx, const PolicyUse& use, c
   } else {
     return "";
   }
-  auto one_or_list = [](const std::vector<std::string>& v) -> nlohmann::ordered_json {
-    if (v.size() == 1) return v.front();
-    return nlohmann::ordered_json(v);
-  };
-  nlohmann::ordered_json j;
-  if (st.sid) j["Sid"] = st.sid->value;
-  j["Effect"] = "Allow";
-  j["Principal"] = {{"AWS", "*"}};
-  std::vector<std::string> list;
-  for (const Text& a : st.actions) list.push_back(a.value);
-  j[st.not_action ? "NotAction" : "Action"] = one_or_list(list);
-  if (st.has_resource) {
-    list.clear();
-    for (const Text& r : st.resources) list.push_back(r.value);
-    j[st.not_resource ? "NotResource" : "Resource"] = one_or_list(list);
-  }
-  nlohmann::ordered_json cond = nlohmann::ordered_json::object();
-  for (const Condition& c : st.conditions) {
-    list.clear();
-    for (const Text& v : c.values) list.push_back(v.value);
-    cond[c.operator_text][c.key] = one_or_list(list);
-  }
-  cond["StringEquals"][key] = value;
-  j["Condition"] = cond;
-  return j.dump(2);
+  Statement fixed = st;
+  fixed.principals = {PrincipalRef{PrincipalKind::Aws, "*", {}}};
+  fixed.conditions.push_back(string_equals_condition(std::move(key), std::move(value)));
+  return statement_json(fixed);
 }
 
 void run(const RuleContext& ctx, FindingSink& sink) {
+  const Outsider outsider(ctx);
   for (const PolicyUse& use : ctx.policies) {
     if (!use.policy || (use.kind != PolicyKind::KeyPolicy && use.kind != PolicyKind::SecretPolicy)) continue;
     const Policy& policy = *use.policy;
+    const std::string owner = owner_account(use);
     for (const Statement& st : policy.statements) {
       if (st.effect != Effect::Allow || st.principal_field != PrincipalField::Principal) continue;
       const PrincipalRef* star = nullptr;
@@ -334,7 +132,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
       if (!star) continue;
       const auto actions = candidate_actions(use, st);
       if (actions.empty()) continue;
-      const Exposure e = outsider_exposure(ctx, use, st, actions);
+      const OutsiderExposure e = outsider.exposure(use, owner, st, actions);
       if (e.reach == Tri::False) continue;
       std::string message;
       if (e.reach == Tri::True) {
@@ -352,9 +150,9 @@ void run(const RuleContext& ctx, FindingSink& sink) {
       f.related.push_back(RelatedLocation{describe_statement(policy, st), st.range});
       for (const Condition& c : st.conditions)
         for (const auto& k : e.depends_on)
-          if (lower(k) == c.key_lower)
+          if (ascii_lower(k) == c.key_lower)
             f.related.push_back(RelatedLocation{c.key + " does not identify the caller", c.range});
-      f.fix = restricted_statement(ctx, use, st, owner_account(use));
+      f.fix = restricted_statement(ctx, use, st, owner);
       if (!f.fix.empty()) f.fix_target = "replace " + describe_statement(policy, st) + " in " + describe_policy(use);
       sink.add(std::move(f));
     }

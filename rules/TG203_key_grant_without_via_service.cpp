@@ -1,9 +1,8 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <nlohmann/json.hpp>
 
-#include "support.hpp"
+#include "policy_rule_support.hpp"
 
 namespace threegate::rules {
 namespace {
@@ -54,32 +53,19 @@ constexpr std::array<std::string_view, 8> kCryptoActions{
     "kms:Decrypt", "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
     "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
-// The owner: the key's account, the root allowed kms:PutKeyPolicy, or any principal allowed it
-// (kms:PutKeyPolicy does not work across accounts, so only the owner's principals can hold it).
-std::string infer_owner(const PolicyUse& use) {
-  std::string owner = owner_account(use);
-  if (!owner.empty()) return owner;
-  for (const Statement& st : use.policy->statements) {
-    if (st.effect != Effect::Allow || st.principal_field != PrincipalField::Principal) continue;
-    if (!statement_covers_action(st, "kms:putkeypolicy")) continue;
-    for (const PrincipalRef& p : st.principals) {
-      std::string a = principal_account(p);
-      if (!a.empty()) return a;
-    }
-  }
-  return "";
-}
-
-// A condition that limits use to requests an AWS service makes (negated forms do not).
+// A condition that limits use to requests an AWS service makes. Negated forms do not, nor the forms
+// a direct call (which has no kms:ViaService) satisfies: ...IfExists, ForAllValues:, Null "true".
 bool has_via_service(const Statement& st) {
-  for (const Condition& c : st.conditions)
-    if (c.key_lower == "kms:viaservice" && !is_negated_operator(c.op)) return true;
+  for (const Condition& c : st.conditions) {
+    if (c.key_lower != "kms:viaservice" || is_negated_operator(c.op)) continue;
+    if (c.if_exists || c.set == SetOperator::ForAllValues) continue;
+    if (c.op == ConditionOperator::Null) {
+      bool must_exist = !c.values.empty();
+      for (const Text& v : c.values) must_exist = must_exist && ascii_lower(v.value) == "false";
+      if (!must_exist) continue;
+    }
+    return true;
+  }
   return false;
 }
 
@@ -95,85 +81,36 @@ std::vector<const Text*> narrowed_accounts(const Statement& st) {
   return out;
 }
 
+// The statement with a kms:ViaService condition naming Secrets Manager in `region`.
 std::string fix_with_via_service(const Statement& st, const std::string& region) {
-  auto one_or_list = [](const std::vector<std::string>& v) -> nlohmann::ordered_json {
-    if (v.size() == 1) return v.front();
-    return nlohmann::ordered_json(v);
-  };
-  nlohmann::ordered_json j;
-  if (st.sid) j["Sid"] = st.sid->value;
-  j["Effect"] = "Allow";
-  nlohmann::ordered_json principal = nlohmann::ordered_json::object();
-  bool any = false;
-  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
-  for (const PrincipalRef& p : st.principals) {
-    if (p.kind == PrincipalKind::Any) {
-      any = true;
-      continue;
-    }
-    const char* key = p.kind == PrincipalKind::Aws ? "AWS" : p.kind == PrincipalKind::Service ? "Service"
-                                                   : p.kind == PrincipalKind::Federated     ? "Federated"
-                                                                                           : "CanonicalUser";
-    bool added = false;
-    for (auto& g : groups)
-      if (g.first == key) {
-        g.second.push_back(p.value);
-        added = true;
-      }
-    if (!added) groups.push_back({key, {p.value}});
-  }
-  for (auto& [key, values] : groups) principal[key] = one_or_list(values);
-  j["Principal"] = any && groups.empty() ? nlohmann::ordered_json("*") : principal;
-  std::vector<std::string> list;
-  for (const Text& a : st.actions) list.push_back(a.value);
-  j[st.not_action ? "NotAction" : "Action"] = one_or_list(list);
-  if (st.has_resource) {
-    list.clear();
-    for (const Text& r : st.resources) list.push_back(r.value);
-    j[st.not_resource ? "NotResource" : "Resource"] = one_or_list(list);
-  }
-  nlohmann::ordered_json cond = nlohmann::ordered_json::object();
-  for (const Condition& c : st.conditions) {
-    list.clear();
-    for (const Text& v : c.values) list.push_back(v.value);
-    cond[c.operator_text][c.key] = one_or_list(list);
-  }
-  cond["StringEquals"]["kms:ViaService"] = "secretsmanager." + region + ".amazonaws.com";
-  j["Condition"] = cond;
-  return j.dump(2);
+  Statement fixed = st;
+  fixed.conditions.push_back(string_equals_condition("kms:ViaService", "secretsmanager." + region + ".amazonaws.com"));
+  return statement_json(fixed);
 }
 
 void run(const RuleContext& ctx, FindingSink& sink) {
   for (const PolicyUse& use : ctx.policies) {
-    if (!use.policy || use.kind != PolicyKind::KeyPolicy) continue;
-    if (use.key && (use.key->modelled || use.key->manager == KeyManager::Aws)) continue;
+    if (use.kind != PolicyKind::KeyPolicy || !is_customer_policy(use)) continue;
     const Policy& policy = *use.policy;
-    if (policy.id && policy.id->value.starts_with("auto-")) continue;  // an AWS-managed key's policy
-    const std::string owner = infer_owner(use);
+    const std::string owner = key_policy_owner(use);
     if (owner.empty()) continue;
     for (const Statement& st : policy.statements) {
       if (st.effect != Effect::Allow || st.principal_field != PrincipalField::Principal) continue;
       if (has_via_service(st)) continue;
       std::vector<std::string> covered;
       for (auto a : kCryptoActions)
-        if (statement_covers_action(st, lower(a))) covered.emplace_back(a);
+        if (statement_covers_action(st, ascii_lower(a))) covered.emplace_back(a);
       if (covered.empty()) continue;
 
       // Who outside the owner's account the statement names.
       std::vector<std::string> who;
       Range where;
-      bool star = false;
-      for (const PrincipalRef& p : st.principals) {
-        if (p.kind == PrincipalKind::Any || (p.kind == PrincipalKind::Aws && p.value == "*")) {
-          star = true;
-          continue;
-        }
-        const std::string account = principal_account(p);
-        if (account.empty() || account == owner) continue;
-        who.push_back(is_account_root(p) ? "account " + account : p.value);
-        if (!where.known()) where = p.range;
+      const ExternalPrincipals external = external_principals(st, owner);
+      for (const PrincipalRef* p : external.principals) {
+        who.push_back(describe_principal(*p));
+        if (!where.known()) where = p->range;
       }
-      if (star) {
+      if (external.star) {
         for (const Text* v : narrowed_accounts(st)) {
           if (v->value == owner) continue;
           who.push_back("account " + v->value + " (\"*\" with an account condition)");
@@ -185,22 +122,19 @@ void run(const RuleContext& ctx, FindingSink& sink) {
       // The action entries, as written, that grant one of those actions.
       std::string actions;
       if (st.not_action) {
-        actions = "every action but";
-        for (const Text& a : st.actions) actions += " " + a.value;
+        std::vector<std::string> excluded;
+        for (const Text& a : st.actions) excluded.push_back(a.value);
+        actions = "every action but " + join(excluded);
       } else {
-        for (size_t i = 0; i < st.actions.size() && i < st.actions_lower.size(); ++i) {
-          bool hit = false;
-          for (const auto& a : covered) hit = hit || action_matches(st.actions_lower[i], lower(a));
-          if (hit) actions += (actions.empty() ? "" : ", ") + st.actions[i].value;
-        }
+        std::vector<std::string> granting;
+        for (size_t i : granting_entries(st, covered)) granting.push_back(st.actions[i].value);
+        actions = join(granting);
       }
-      std::string names;
-      for (const auto& w : who) names += (names.empty() ? "" : ", ") + w;
       Finding f = make_finding(
           kTG203,
           fmt::format("{} of {} lets {}, outside the key's account {}, use the key directly ({}) without a "
                       "kms:ViaService condition",
-                      describe_statement(policy, st), describe_policy(use), names, owner, actions),
+                      describe_statement(policy, st), describe_policy(use), join(who), owner, actions),
           where.known() ? where : st.range);
       f.related.push_back(RelatedLocation{describe_statement(policy, st), st.range});
       if (use.key && !use.key->region.empty()) {

@@ -1,8 +1,6 @@
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
-#include "support.hpp"
+#include "policy_rule_support.hpp"
 
 namespace threegate::rules {
 namespace {
@@ -48,10 +46,6 @@ const RuleInfo kTG301{
 
 namespace {
 
-bool is_wildcard_principal(const PrincipalRef& p) {
-  return p.kind == PrincipalKind::Any || (p.kind == PrincipalKind::Aws && p.value == "*");
-}
-
 // An unconditioned Deny of kms:PutKeyPolicy to everyone.
 bool denies_everyone(const Statement& st) {
   if (st.effect != Effect::Deny || st.principal_field != PrincipalField::Principal || !st.conditions.empty())
@@ -92,10 +86,8 @@ std::string likely_owner(const PolicyUse& use) {
 
 void run(const RuleContext& ctx, FindingSink& sink) {
   for (const PolicyUse& use : ctx.policies) {
-    if (!use.policy || use.kind != PolicyKind::KeyPolicy) continue;
-    if (use.key && (use.key->modelled || use.key->manager == KeyManager::Aws)) continue;
+    if (use.kind != PolicyKind::KeyPolicy || !is_customer_policy(use)) continue;
     const Policy& policy = *use.policy;
-    if (policy.id && policy.id->value.starts_with("auto-")) continue;  // an AWS-managed key's policy
     const std::string owner = use.owner_account;  // as given; inferring it here would be circular
 
     const Statement* blocking_deny = nullptr;
@@ -114,11 +106,12 @@ void run(const RuleContext& ctx, FindingSink& sink) {
         const std::string account = principal_account(p);
         if (!account.empty() && (owner.empty() || account == owner)) counts = true;
       }
-      if (counts && !blocking_deny) {
+      if (!counts) {
+        unusable.push_back(&st);
+      } else if (!blocking_deny) {
         someone = true;
         break;
       }
-      unusable.push_back(&st);
     }
     if (someone) continue;
 
@@ -144,14 +137,15 @@ void run(const RuleContext& ctx, FindingSink& sink) {
                                           st->range});
     const std::string fix_owner = likely_owner(use);
     if (!fix_owner.empty() && !blocking_deny) {
-      std::string partition = use.key ? use.key->partition : "aws";
-      nlohmann::ordered_json st;
-      st["Sid"] = "Enable IAM User Permissions";
-      st["Effect"] = "Allow";
-      st["Principal"] = {{"AWS", "arn:" + partition + ":iam::" + fix_owner + ":root"}};
-      st["Action"] = "kms:*";
-      st["Resource"] = "*";
-      f.fix = st.dump(2);
+      const std::string partition = use.key ? use.key->partition : "aws";
+      Statement st;
+      st.sid = Text{"Enable IAM User Permissions", {}};
+      st.principal_field = PrincipalField::Principal;
+      st.principals = {PrincipalRef{PrincipalKind::Aws, "arn:" + partition + ":iam::" + fix_owner + ":root", {}}};
+      st.actions = {Text{"kms:*", {}}};
+      st.has_resource = true;
+      st.resources = {Text{"*", {}}};
+      f.fix = statement_json(st);
       f.fix_target = "add to " + describe_policy(use);
     }
     sink.add(std::move(f));

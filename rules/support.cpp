@@ -1,6 +1,7 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace threegate::rules {
 
@@ -16,9 +17,11 @@ Finding make_finding(const RuleInfo& rule, std::string message, Range range) {
 
 std::string describe_statement(const Policy& policy, const Statement& statement) {
   if (statement.sid && !statement.sid->value.empty()) return "statement \"" + statement.sid->value + "\"";
-  for (size_t i = 0; i < policy.statements.size(); ++i) {
-    if (&policy.statements[i] == &statement) return "statement " + std::to_string(i + 1);
-  }
+  // Its index by address, in constant time: rules describe every statement they report.
+  const Statement* first = policy.statements.data();
+  const Statement* last = first + policy.statements.size();
+  if (std::less_equal<>()(first, &statement) && std::less<>()(&statement, last))
+    return "statement " + std::to_string(&statement - first + 1);
   return "statement";
 }
 
@@ -27,6 +30,25 @@ std::string describe_policy(const PolicyUse& use) {
   if (use.key) return "key policy of " + use.key->arn;
   if (use.secret) return "secret policy of " + use.secret->arn;
   return kind + " policy " + use.policy->name;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+bool is_wildcard_principal(const PrincipalRef& principal) {
+  return principal.kind == PrincipalKind::Any || (principal.kind == PrincipalKind::Aws && principal.value == "*");
 }
 
 bool is_account_id(std::string_view s) {

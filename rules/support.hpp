@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "threegate/rules.hpp"
 
@@ -15,7 +16,14 @@ std::string describe_statement(const Policy& policy, const Statement& statement)
 // "key policy of arn:…", "secret policy of arn:…", "identity policy <file>" …
 std::string describe_policy(const PolicyUse& use);
 
+// ASCII lowercase: action names and condition keys are case-insensitive.
+std::string ascii_lower(std::string_view s);
+// "a, b, c": the lists in finding messages.
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
+
 bool is_account_id(std::string_view s);
+// "*" or {"AWS": "*"}: every principal.
+bool is_wildcard_principal(const PrincipalRef& principal);
 // The account an AWS principal entry belongs to ("" for services, "*", unique ids).
 std::string principal_account(const PrincipalRef& principal);
 // A whole account: a bare 12-digit id or arn:…:iam::ID:root.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,28 +47,55 @@ struct ContextValue {
   bool unknown = false;  // present but its value is not known at analysis time
 };
 
+// A context may chain to a parent holding the keys shared by many requests (those of the
+// caller, those of the resource), so that per-request set-up touches only what differs. Setting
+// an existing key reuses its entry, and clear_values() keeps the storage: a context reused across
+// requests stops allocating once warm.
 class RequestContext {
  public:
+  // Each replaces this context's own entry for the key (keys are case-insensitive).
   void set(std::string_view key, std::string value);
   void set_multi(std::string_view key, std::vector<std::string> values);
   void set_unknown(std::string_view key);
+  // As set() and set_multi(), copying into the entry's existing storage (no allocation once
+  // the entry has held a value that long).
+  void assign(std::string_view key, std::string_view value);
+  void assign_multi(std::string_view key, std::initializer_list<std::string_view> values);
+  // Removes this context's own entry; a parent's entry for the key becomes visible again.
   void erase(std::string_view key);
-  // nullptr when the key is absent. `key_lower` must already be lowercase.
+  // Removes every own entry, keeping their storage for later set()/assign() calls. The parent
+  // and the absent-key flags stay.
+  void clear_values();
+  // nullptr when the key is absent from this context and from every parent; an own entry shadows
+  // the parents'. `key_lower` must already be lowercase.
   const ContextValue* find(std::string_view key_lower) const;
   // Absent keys: in a concrete request (simulate --case) an absent key is absent; in static
   // analysis a key nobody set is unknown, unless its prefix is listed as fully known (KMS sets
-  // every kms: key it has, so another kms: key is truly absent).
+  // every kms: key it has, so another kms: key is truly absent). Only the context given to
+  // evaluate() is asked: a parent's flags and prefixes are ignored.
   bool absent_is_unknown = false;
   std::vector<std::string> known_prefixes;  // lowercase, e.g. "kms:"
+
+  // Looked up after this context's own entries (and its parent's parent, and so on). Not owned:
+  // it must outlive every lookup, and the chain must not loop.
+  const RequestContext* parent = nullptr;
 
   // What a lookup means for an absent key under the rules above.
   bool absent_key_unknown(std::string_view key_lower) const;
 
+  // This context's own entries, without the parents'.
   const std::vector<std::pair<std::string, ContextValue>>& entries() const { return entries_; }
 
  private:
+  ContextValue& slot(std::string_view key);
+
   std::vector<std::pair<std::string, ContextValue>> entries_;  // keys lowercase; few, so linear
+  std::vector<std::pair<std::string, ContextValue>> spare_;    // cleared entries, storage kept
 };
+
+// The placeholder a request's resource ARN holds in place of an id that is not known
+// (resource_id_unknown): "arn:aws:kms:us-east-1:111122223333:key/<unknown>".
+inline constexpr std::string_view kUnknownResourceId = "<unknown>";
 
 struct Request {
   RequestPrincipal principal;
@@ -75,6 +103,14 @@ struct Request {
   std::string resource;          // an ARN
   std::string resource_account;  // owner of the resource; empty if unknown
   RequestContext context;
+  // The resource's last path component (after the last '/' of `resource`, which holds
+  // kUnknownResourceId there) is not known: the AWS-managed key aws/secretsmanager of an account
+  // and region is known without its key id. Resource and NotResource then match in three values:
+  // True when the pattern matches whatever the id is ("*", ".../key/*"), False when it matches
+  // no id (another account, region or service, "alias/..."), Unknown otherwise (a pattern naming
+  // a key id, which may be this key's). An Unknown match makes the answer depend on
+  // "key id of <resource>".
+  bool resource_id_unknown = false;
 };
 
 // Fills the keys AWS always sets and that follow from the principal and the action

@@ -53,7 +53,7 @@ void run_analysis(Analysis& a) {
     }
     scope.shares = analyze_shares(scope.inventory);
     a.shares += scope.shares.size();
-    for (const auto& s : scope.shares) a.reads_checked += s.checks.size();
+    for (const auto& s : scope.shares) a.reads_checked += s.reads;
     RuleContext ctx{scope.inventory, scope.shares, scope.policies};
     run_rules(ctx, sink);
   }

@@ -6,62 +6,94 @@ namespace threegate {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = eval_detail::ascii_lower(c);
-  return out;
+// `stored` is lowercase; `key` may be in any case.
+bool same_key(std::string_view stored, std::string_view key) {
+  if (stored.size() != key.size()) return false;
+  for (size_t i = 0; i < key.size(); ++i)
+    if (stored[i] != eval_detail::ascii_lower(key[i])) return false;
+  return true;
 }
 
 }  // namespace
 
-void RequestContext::set(std::string_view key, std::string value) {
-  ContextValue v;
-  v.values.push_back(std::move(value));
-  std::string k = lower(key);
-  for (auto& [name, existing] : entries_) {
-    if (name == k) {
-      existing = std::move(v);
-      return;
-    }
+// The entry for `key`, created if needed from a cleared entry's storage. Its value is left as
+// it was: every caller overwrites all of it.
+ContextValue& RequestContext::slot(std::string_view key) {
+  for (auto& [name, value] : entries_)
+    if (same_key(name, key)) return value;
+  if (spare_.empty()) entries_.emplace_back();
+  else {
+    entries_.push_back(std::move(spare_.back()));
+    spare_.pop_back();
   }
-  entries_.emplace_back(std::move(k), std::move(v));
+  std::string& name = entries_.back().first;
+  name.assign(key);
+  for (char& c : name) c = eval_detail::ascii_lower(c);
+  return entries_.back().second;
+}
+
+void RequestContext::set(std::string_view key, std::string value) {
+  ContextValue& v = slot(key);
+  v.values.resize(1);
+  v.values[0] = std::move(value);
+  v.multi = false;
+  v.unknown = false;
+}
+
+void RequestContext::assign(std::string_view key, std::string_view value) {
+  ContextValue& v = slot(key);
+  v.values.resize(1);
+  v.values[0].assign(value);
+  v.multi = false;
+  v.unknown = false;
 }
 
 void RequestContext::set_multi(std::string_view key, std::vector<std::string> values) {
-  ContextValue v;
+  ContextValue& v = slot(key);
   v.values = std::move(values);
   v.multi = true;
-  std::string k = lower(key);
-  for (auto& [name, existing] : entries_) {
-    if (name == k) {
-      existing = std::move(v);
-      return;
-    }
-  }
-  entries_.emplace_back(std::move(k), std::move(v));
+  v.unknown = false;
+}
+
+void RequestContext::assign_multi(std::string_view key, std::initializer_list<std::string_view> values) {
+  ContextValue& v = slot(key);
+  v.values.resize(values.size());
+  size_t i = 0;
+  for (std::string_view value : values) v.values[i++].assign(value);
+  v.multi = true;
+  v.unknown = false;
 }
 
 void RequestContext::set_unknown(std::string_view key) {
-  ContextValue v;
+  ContextValue& v = slot(key);
+  v.values.clear();
+  v.multi = false;
   v.unknown = true;
-  std::string k = lower(key);
-  for (auto& [name, existing] : entries_) {
-    if (name == k) {
-      existing = std::move(v);
-      return;
-    }
-  }
-  entries_.emplace_back(std::move(k), std::move(v));
 }
 
 void RequestContext::erase(std::string_view key) {
-  const std::string k = lower(key);
-  std::erase_if(entries_, [&](const auto& e) { return e.first == k; });
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (!same_key(entries_[i].first, key)) continue;
+    spare_.push_back(std::move(entries_[i]));
+    entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));  // keeps the order
+    return;
+  }
+}
+
+// In reverse, so that refilling the keys in the same order (the usual per-request set-up) gives
+// each key the storage it had, already large enough.
+void RequestContext::clear_values() {
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) spare_.push_back(std::move(*it));
+  entries_.clear();
 }
 
 const ContextValue* RequestContext::find(std::string_view key_lower) const {
-  for (const auto& [name, value] : entries_)
-    if (name == key_lower) return &value;
+  const size_t n = key_lower.size();
+  // Keys share prefixes ("aws:", "kms:") but rarely their last character: test it first.
+  const char last = n ? key_lower[n - 1] : '\0';
+  for (const RequestContext* c = this; c; c = c->parent)
+    for (const auto& [name, value] : c->entries_)
+      if (name.size() == n && (n == 0 || name[n - 1] == last) && name == key_lower) return &value;
   return nullptr;
 }
 
@@ -74,8 +106,9 @@ bool RequestContext::absent_key_unknown(std::string_view key_lower) const {
 
 namespace {
 
-void set_if_absent(RequestContext& ctx, std::string_view key_lower, std::string value) {
-  if (!ctx.find(key_lower)) ctx.set(key_lower, std::move(value));
+// Looks through the parents too: a key the caller set anywhere in the chain is left alone.
+void set_if_absent(RequestContext& ctx, std::string_view key_lower, std::string_view value) {
+  if (!ctx.find(key_lower)) ctx.assign(key_lower, value);
 }
 
 const char* principal_type_value(PrincipalType t) {

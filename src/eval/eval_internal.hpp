@@ -18,6 +18,10 @@ bool glob(std::string_view pattern, std::string_view text);
 
 // arn_matches with the escape convention above.
 bool arn_matches_escaped(std::string_view pattern, std::string_view arn);
+// The same for an ARN whose last path component (after its last '/') stands for an unknown id
+// (Request::resource_id_unknown): True when the pattern matches any id, False when it matches
+// none, Unknown when it may match this one (it names a specific id, or part of one).
+Tri arn_matches_unknown_id(std::string_view pattern, std::string_view arn);
 
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool iequals(std::string_view a, std::string_view b);

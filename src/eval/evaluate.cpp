@@ -29,13 +29,37 @@ constexpr std::array<std::string_view, 22> kKmsCrossAccountActions{
     "kms:getpublickey", "kms:listgrants", "kms:retiregrant", "kms:revokegrant", "kms:reencrypt",
     "kms:generaterandom"};
 
+// Stands in the key lists for "the unknown id of the request's resource" (resource_id_unknown);
+// told apart from condition keys by address, and written out as kResourceIdPrefix + resource.
+constexpr std::string_view kResourceIdKey = "key id";
+constexpr std::string_view kResourceIdPrefix = "key id of ";
+
 // ---- the allow expression ------------------------------------------------------------------
 
+// Trivial, so that an Expr costs nothing until nodes are added (the fast path builds none).
 struct Node {
-  enum Kind : uint8_t { Leaf, And, Or, False } kind = False;
-  Group group = gCount;
-  uint8_t n = 0;
-  std::array<uint8_t, 6> kids{};
+  enum Kind : uint8_t { Leaf, And, Or, False } kind;
+  Group group;
+  uint8_t n;
+  std::array<uint8_t, 6> kids;
+};
+
+// The allow expression is written once (Evaluator::decide) over either algebra: TriAlgebra
+// computes its value, Expr builds a tree that can say which leaves made it so.
+struct TriAlgebra {
+  const std::array<Tri, gCount>& g;
+  Tri leaf(Group x) const { return g[x]; }
+  Tri never() const { return Tri::False; }
+  Tri all(std::initializer_list<Tri> kids) const {
+    Tri r = Tri::True;
+    for (Tri k : kids) r = tri_and(r, k);
+    return r;
+  }
+  Tri any(std::initializer_list<Tri> kids) const {
+    Tri r = Tri::False;
+    for (Tri k : kids) r = tri_or(r, k);
+    return r;
+  }
 };
 
 class Expr {
@@ -89,7 +113,7 @@ class Expr {
     for (uint8_t k : kids) node.kids[node.n++] = k;
     return add(node);
   }
-  std::array<Node, 24> nodes_{};
+  std::array<Node, 24> nodes_;  // [0, size_) set
   uint8_t size_ = 0;
 };
 
@@ -116,11 +140,15 @@ class Evaluator {
   bool action_hit(const Statement& st) const {
     bool hit = false;
     if (st.actions_lower.size() == st.actions.size()) {
-      for (const auto& p : st.actions_lower)
-        if (p == "*" || glob<false, false>(p, action_)) {
+      for (const std::string& p : st.actions_lower) {
+        // Cheap verdicts first: most patterns name another service (their first character
+        // differs), or are the action itself.
+        if (!p.empty() && p[0] != '*' && p[0] != '?' && (action_.empty() || p[0] != action_[0])) continue;
+        if ((p.size() == action_.size() && std::string_view(p) == action_) || glob<false, false>(p, action_)) {
           hit = true;
           break;
         }
+      }
     } else {  // hand-built statements without the lowercase copy
       for (const auto& p : st.actions)
         if (action_matches(p.value, action_)) {
@@ -131,6 +159,14 @@ class Evaluator {
     return hit != st.not_action;
   }
 
+  // One Resource entry (escaped: from variable substitution) against the request's resource.
+  Tri resource_match(std::string_view pattern, KeySink* sink) const {
+    if (!req_.resource_id_unknown) return to_tri(arn_matches_escaped(pattern, req_.resource));
+    const Tri t = arn_matches_unknown_id(pattern, req_.resource);
+    if (t == Tri::Unknown && sink) sink->push_back(kResourceIdKey);
+    return t;
+  }
+
   Tri resource_hit(const Statement& st, bool variables, KeySink* sink) {
     if (!st.has_resource) return Tri::True;  // tolerated: a missing Resource matches
     Tri any = Tri::False;
@@ -138,12 +174,12 @@ class Evaluator {
       Tri t;
       if (variables && has_variable(r.value)) {
         switch (substitute(r.value, req_.context, true, subst_buf_, sink)) {
-          case Subst::Ok: t = to_tri(arn_matches_escaped(subst_buf_, req_.resource)); break;
+          case Subst::Ok: t = resource_match(subst_buf_, sink); break;
           case Subst::NoMatch: t = Tri::False; break;
           default: t = Tri::Unknown; break;
         }
       } else {
-        t = to_tri(arn_matches(r.value, req_.resource));
+        t = resource_match(r.value, sink);  // kEscape never occurs in policy text
       }
       any = tri_or(any, t);
       if (any == Tri::True) break;
@@ -151,8 +187,24 @@ class Evaluator {
     return st.not_resource ? tri_not(any) : any;
   }
 
+  // Whether `text` (as key_text() writes it) names `key`; condition keys are case-insensitive.
+  bool same_key(std::string_view text, std::string_view key) const {
+    if (key.data() != kResourceIdKey.data()) return iequals(text, key);
+    return text.size() == kResourceIdPrefix.size() + req_.resource.size() && text.starts_with(kResourceIdPrefix) &&
+           text.ends_with(req_.resource);
+  }
+
+  // How a key in scratch_/keys_ is reported.
+  std::string key_text(std::string_view key) const {
+    if (key.data() != kResourceIdKey.data()) return std::string(key);
+    std::string text(kResourceIdPrefix);
+    text += req_.resource;
+    return text;
+  }
+
   // Whether the statement applies; on Unknown the keys it depends on are left in scratch_.
-  Tri applies(const Statement& st, const Policy& policy, bool check_principal, PrincipalMatch& pm) {
+  // `variables`: policy.variables_enabled(), asked once per policy by the callers.
+  Tri applies(const Statement& st, bool variables, bool check_principal, PrincipalMatch& pm) {
     pm = PrincipalMatch::None;
     if (!action_hit(st)) return Tri::False;
     if (check_principal) {
@@ -165,7 +217,6 @@ class Evaluator {
         pm = PrincipalMatch::Wildcard;
       if (pm == PrincipalMatch::None) return Tri::False;
     }
-    const bool variables = policy.variables_enabled();
     const Tri r = resource_hit(st, variables, nullptr);
     if (r == Tri::False) return r;
     const Tri c = eval_conditions(st, req_.context, variables, nullptr);
@@ -185,7 +236,11 @@ class Evaluator {
 
   void hit(std::vector<StatementHit>& list, PolicyRole role, int level, const Policy& policy,
            const Statement& st, Tri t, PrincipalMatch pm) {
-    if (!explain_) return;
+    if (explain_) record_hit(list, role, level, policy, st, t, pm);
+  }
+
+  void record_hit(std::vector<StatementHit>& list, PolicyRole role, int level, const Policy& policy,
+                  const Statement& st, Tri t, PrincipalMatch pm) {
     StatementHit h;
     h.role = role;
     h.level = level;
@@ -194,15 +249,16 @@ class Evaluator {
     h.match = t;
     h.principal_match = pm;
     if (t == Tri::Unknown)
-      for (auto k : scratch_) h.unknown_keys.emplace_back(k);
+      for (auto k : scratch_) h.unknown_keys.push_back(key_text(k));
     list.push_back(std::move(h));
   }
 
   // An identity-side policy (identity, boundary, session): allows fold into `allow_group`.
   void side_policy(const Policy& policy, PolicyRole role, Group allow_group) {
+    const bool variables = policy.variables_enabled();
     for (const Statement& st : policy.statements) {
       PrincipalMatch pm;
-      const Tri t = applies(st, policy, false, pm);
+      const Tri t = applies(st, variables, false, pm);
       if (t == Tri::False) continue;
       if (st.effect == Effect::Deny) {
         g_[gDeny] = tri_or(g_[gDeny], t);
@@ -242,9 +298,10 @@ void Evaluator::scps() {
     const size_t start = keys_.size();
     for (const Policy* policy : ps_.scps[level]) {
       if (!policy) continue;
+      const bool variables = policy->variables_enabled();
       for (const Statement& st : policy->statements) {
         PrincipalMatch pm;
-        const Tri t = applies(st, *policy, false, pm);
+        const Tri t = applies(st, variables, false, pm);
         if (t == Tri::False) continue;
         const int lvl = static_cast<int>(level);
         if (st.effect == Effect::Deny) {
@@ -275,10 +332,11 @@ void Evaluator::rcps() {
   for (size_t level = 0; level < ps_.rcps.size(); ++level) {
     for (const Policy* policy : ps_.rcps[level]) {
       if (!policy) continue;
+      const bool variables = policy->variables_enabled();
       for (const Statement& st : policy->statements) {
         if (st.effect != Effect::Deny) continue;
         PrincipalMatch pm;
-        const Tri t = applies(st, *policy, st.principal_field != PrincipalField::None, pm);
+        const Tri t = applies(st, variables, st.principal_field != PrincipalField::None, pm);
         if (t == Tri::False) continue;
         g_[gDeny] = tri_or(g_[gDeny], t);
         note(gDeny, t);
@@ -292,9 +350,10 @@ void Evaluator::resource_policy(const Policy& policy) {
   const PrincipalType type = req_.principal.type;
   const bool session_or_user =
       type == PrincipalType::User || type == PrincipalType::AssumedRole || type == PrincipalType::FederatedUser;
+  const bool variables = policy.variables_enabled();
   for (const Statement& st : policy.statements) {
     PrincipalMatch pm;
-    const Tri t = applies(st, policy, true, pm);
+    const Tri t = applies(st, variables, true, pm);
     if (t == Tri::False) continue;
     if (st.effect == Effect::Deny) {
       g_[gDeny] = tri_or(g_[gDeny], t);
@@ -341,28 +400,29 @@ void Evaluator::decide() {
   const bool cross = !accountless && !req_.resource_account.empty() && p.account != req_.resource_account;
   out_.cross_account = cross;
 
-  Expr e;
-  const auto I = e.leaf(gIdentity), B = e.leaf(gBoundary), S = e.leaf(gSession), Rd = e.leaf(gResDirect),
-             Ra = e.leaf(gResAccount), Rx = e.leaf(gResExact), SCP = e.leaf(gScp);
-  uint8_t root;
-  if (accountless) {
-    root = Rd;  // services and anonymous callers have no identity side
-  } else if (ps_.kms_key) {
-    if (cross) {
-      bool allowed = false;
-      for (auto a : kKmsCrossAccountActions) allowed = allowed || a == action_;
-      root = allowed ? e.all({e.any({Rd, Ra}), I, B, S, SCP}) : e.never();
-    } else {
-      root = e.all({e.any({e.all({Rd, B, S}), e.all({Ra, I, B, S})}), SCP});
+  bool kms_cross_ok = false;
+  if (ps_.kms_key && cross)
+    for (auto a : kKmsCrossAccountActions) kms_cross_ok = kms_cross_ok || a == action_;
+  auto formula = [&](auto& e) {
+    const auto I = e.leaf(gIdentity), B = e.leaf(gBoundary), S = e.leaf(gSession), Rd = e.leaf(gResDirect),
+               Ra = e.leaf(gResAccount), Rx = e.leaf(gResExact), SCP = e.leaf(gScp);
+    if (accountless) return Rd;  // services and anonymous callers have no identity side
+    if (ps_.kms_key) {
+      if (cross) return kms_cross_ok ? e.all({e.any({Rd, Ra}), I, B, S, SCP}) : e.never();
+      return e.all({e.any({e.all({Rd, B, S}), e.all({Ra, I, B, S})}), SCP});
     }
-  } else if (cross) {
-    root = e.all({I, B, S, SCP, e.any({Rd, Ra})});
-  } else {
-    root = e.all({e.any({e.all({e.any({I, Rd}), B, S}), Rx}), SCP});
-  }
+    if (cross) return e.all({I, B, S, SCP, e.any({Rd, Ra})});
+    return e.all({e.any({e.all({e.any({I, Rd}), B, S}), Rx}), SCP});
+  };
+  // The value directly; the tree only to find what to blame.
+  TriAlgebra direct{g_};
+  const Tri allow = formula(direct);
+  Expr e;
+  uint8_t root = 0;
+  const bool blame = (explain_ && allow != Tri::True) || allow == Tri::Unknown || g_[gDeny] == Tri::Unknown;
+  if (blame) root = formula(e);
 
   const Tri deny = g_[gDeny];
-  const Tri allow = e.value(root, g_);
   if (deny == Tri::True) out_.decision = Decision::ExplicitDeny;
   else if (allow == Tri::False) out_.decision = Decision::ImplicitDeny;
   else if (deny == Tri::Unknown || allow == Tri::Unknown) out_.decision = Decision::Depends;
@@ -378,8 +438,8 @@ void Evaluator::decide() {
     for (const KeyEntry& k : keys_) {
       if (!(groups & (1u << k.group))) continue;
       bool seen = false;
-      for (const auto& d : out_.depends_on) seen = seen || iequals(d, k.key);
-      if (!seen) out_.depends_on.emplace_back(k.key);
+      for (const auto& d : out_.depends_on) seen = seen || same_key(d, k.key);
+      if (!seen) out_.depends_on.push_back(key_text(k.key));
     }
   }
 

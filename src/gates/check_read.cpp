@@ -2,44 +2,15 @@
 // gate attributed from the evaluator's structured answer.
 #include <algorithm>
 
-#include "gates/read_request.hpp"
+#include <cstdint>
+#include <deque>
+
+#include "gates/read_plan.hpp"
 #include "threegate/gates.hpp"
 #include "threegate/policy_parse.hpp"
 
 namespace threegate {
 namespace {
-
-// Stands in for the identity policies of a principal the inventory does not know, so that the
-// resource-side gates can be judged alone; the caller_iam gate is then reported not_in_inventory.
-const Policy& allow_everything_identity() {
-  static SourceSet sources;
-  static const Policy policy = [] {
-    Diagnostics ignored;
-    auto p = parse_policy_text(sources, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
-                               PolicyKind::Identity, ignored, "<caller IAM not in inventory>");
-    return *p;
-  }();
-  return policy;
-}
-
-struct Policies {
-  std::vector<std::vector<const Policy*>> scps, rcps;
-  std::vector<const Policy*> identity;
-  const Policy* boundary = nullptr;
-};
-
-std::vector<std::vector<const Policy*>> levels_of(const std::map<std::string, std::vector<std::vector<Policy>>>& m,
-                                                  const std::string& account) {
-  std::vector<std::vector<const Policy*>> out;
-  auto it = m.find(account);
-  if (it == m.end()) return out;
-  for (const auto& level : it->second) {
-    std::vector<const Policy*> l;
-    for (const auto& p : level) l.push_back(&p);
-    out.push_back(std::move(l));
-  }
-  return out;
-}
 
 Tri tri_or(Tri a, Tri b) {
   if (a == Tri::True || b == Tri::True) return Tri::True;
@@ -108,20 +79,6 @@ void dedupe(std::vector<std::string>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-Decision combine(Decision a, Decision b) {
-  if (a == Decision::ExplicitDeny || b == Decision::ExplicitDeny) return Decision::ExplicitDeny;
-  if (a == Decision::ImplicitDeny || b == Decision::ImplicitDeny) return Decision::ImplicitDeny;
-  if (a == Decision::Depends || b == Decision::Depends) return Decision::Depends;
-  return Decision::Allow;
-}
-
-struct Prepared {
-  Request read, decrypt;
-  PolicySet read_set, decrypt_set;
-  Policies caller;
-  std::vector<std::vector<const Policy*>> secret_rcps, key_rcps;
-};
-
 }  // namespace
 
 const char* gate_state_name(GateState s) {
@@ -144,83 +101,30 @@ const char* gate_name(GateId g) {
   return "?";
 }
 
-namespace {
-
-// Resolves the key of `secret` in `region` and builds both requests and policy sets.
-void prepare(const Inventory& inv, const RequestPrincipal& principal, const PrincipalRecord* record,
-             const SecretRecord& secret, const std::string& region, ReadCheck& rc, Prepared& p) {
-  rc.principal = principal;
-  rc.principal_record = record;
-  rc.secret = &secret;
-  rc.region = region;
-  rc.secret_arn = secret.arn_in_region(region);
-  rc.replica = region != secret.region;
-  rc.cross_account = principal.account != secret.account;
-  rc.key_ref = secret.kms_key;
-  rc.key_ref_range = secret.kms_key_range;
-  if (rc.replica) {
-    for (const auto& r : secret.replicas) {
-      if (r.region == region) {
-        rc.key_ref = r.kms_key;
-        rc.key_ref_range = r.range;
-      }
-    }
-  }
-  rc.key = inv.resolve_key(rc.key_ref, secret.account, region, secret.partition);
-
-  std::string key_arn = rc.key ? rc.key->arn : rc.key_ref;
-  std::string key_account = rc.key ? rc.key->account : secret.account;
-  if (rc.key && rc.key->region != region) rc.key_issue = KeyIssue::WrongRegion;
-  if (!rc.key) rc.key_issue = KeyIssue::NotFound;
-
-  p.read = make_read_request(principal, secret, region, rc.secret_arn);
-  p.decrypt = make_decrypt_request(principal, key_arn, key_account, region, rc.secret_arn, secret.partition);
-  if (!inv.organization_id.empty() &&
-      std::find(inv.org_accounts.begin(), inv.org_accounts.end(), principal.account) != inv.org_accounts.end()) {
-    p.read.context.set("aws:PrincipalOrgID", inv.organization_id);
-    p.decrypt.context.set("aws:PrincipalOrgID", inv.organization_id);
-  }
-
-  if (record) {
-    for (const auto& pol : record->policies) p.caller.identity.push_back(&pol);
-    if (record->boundary) p.caller.boundary = &*record->boundary;
-  } else {
-    p.caller.identity.push_back(&allow_everything_identity());
-  }
-  p.caller.scps = levels_of(inv.scps, principal.account);
-  bool scp_exempt = !inv.management_account.empty() && principal.account == inv.management_account;
-
-  p.read_set.identity = p.caller.identity;
-  p.read_set.boundary = p.caller.boundary;
-  p.read_set.resource = secret.policy ? &*secret.policy : nullptr;
-  p.read_set.scps = p.caller.scps;
-  p.read_set.rcps = levels_of(inv.rcps, secret.account);
-  p.read_set.scp_exempt = scp_exempt;
-  p.read_set.rcp_exempt = !inv.management_account.empty() && secret.account == inv.management_account;
-
-  p.decrypt_set.identity = p.caller.identity;
-  p.decrypt_set.boundary = p.caller.boundary;
-  p.decrypt_set.resource = rc.key && rc.key->policy ? &*rc.key->policy : nullptr;
-  p.decrypt_set.kms_key = true;
-  p.decrypt_set.aws_managed_key = rc.key && rc.key->manager == KeyManager::Aws;
-  p.decrypt_set.scps = p.caller.scps;
-  p.decrypt_set.rcps = levels_of(inv.rcps, key_account);
-  p.decrypt_set.scp_exempt = scp_exempt;
-  p.decrypt_set.rcp_exempt = !inv.management_account.empty() && key_account == inv.management_account;
-}
-
-}  // namespace
-
 ReadCheck check_read(const Inventory& inv, const RequestPrincipal& principal, const PrincipalRecord* record,
                      const SecretRecord& secret, const std::string& region, bool account_only) {
+  using namespace gates_detail;
+  CallerPlan caller;
+  TargetPlan target;
+  plan_caller(inv, principal, record, caller);
+  plan_target(inv, secret, region, target);
   ReadCheck rc;
-  Prepared p;
-  prepare(inv, principal, record, secret, region, rc, p);
+  rc.principal = principal;
+  rc.principal_record = record;
   rc.account_only = account_only;
-  rc.read = evaluate(p.read, p.read_set);
-  rc.decrypt = evaluate(p.decrypt, p.decrypt_set);
-  rc.read_request = std::move(p.read);
-  rc.decrypt_request = std::move(p.decrypt);
+  rc.secret = &secret;
+  rc.region = region;
+  rc.secret_arn = target.secret_arn;
+  rc.replica = target.replica;
+  rc.key_ref = target.key_ref;
+  rc.key_ref_range = target.key_ref_range;
+  rc.key = target.key;
+  rc.key_issue = target.key_issue;
+  rc.cross_account = principal.account != secret.account;
+  PolicySet read_set, decrypt_set;
+  bind_pair(caller, target, rc.read_request, rc.decrypt_request, read_set, decrypt_set, /*flatten=*/true);
+  rc.read = evaluate(rc.read_request, read_set);
+  rc.decrypt = evaluate(rc.decrypt_request, decrypt_set);
 
   // ---- gate key_policy -------------------------------------------------------------------------
   GateVerdict& kg = rc.key_policy;
@@ -231,11 +135,10 @@ ReadCheck check_read(const Inventory& inv, const RequestPrincipal& principal, co
     kg.depends_on.push_back("key " + (rc.key_ref.empty() ? std::string("aws/secretsmanager") : rc.key_ref) +
                             " (not in the inputs)");
   } else if (!rc.key->policy) {
-    rc.key_issue = KeyIssue::PolicyUnknown;
     kg.state = GateState::Depends;
     kg.depends_on.push_back("key policy of " + rc.key->arn + " (not in the inputs)");
   } else {
-    if (rc.key->manager == KeyManager::Aws && principal.account != rc.key->account) {
+    if (rc.key->manager == KeyManager::Aws && principal.account != rc.key->account && rc.key_issue == KeyIssue::None) {
       rc.key_issue = KeyIssue::AwsManagedCrossAccount;
     }
     if (!apply_denies(rc.decrypt, PolicyRole::Resource, kg)) {
@@ -243,11 +146,7 @@ ReadCheck check_read(const Inventory& inv, const RequestPrincipal& principal, co
       collect(rc.decrypt, PolicyRole::Resource, kg, true);
       add_unknowns(rc.decrypt, PolicyRole::Resource, kg);
     }
-    if (!rc.key->usable()) {
-      if (rc.key_issue == KeyIssue::None) rc.key_issue = KeyIssue::Unusable;
-      kg.state = GateState::Closed;
-    }
-    if (rc.key_issue == KeyIssue::WrongRegion) kg.state = GateState::Closed;
+    if (rc.key_issue == KeyIssue::Unusable || rc.key_issue == KeyIssue::WrongRegion) kg.state = GateState::Closed;
   }
 
   // ---- gate secret_policy -------------------------------------------------------------------------
@@ -300,10 +199,11 @@ ReadCheck check_read(const Inventory& inv, const RequestPrincipal& principal, co
   // ---- guardrails ---------------------------------------------------------------------------------
   for (const EvalResult* r : {&rc.read, &rc.decrypt}) {
     for (const auto& h : r->denies) {
-      if (h.role == PolicyRole::Scp || h.role == PolicyRole::Rcp || h.role == PolicyRole::Boundary ||
-          h.role == PolicyRole::Session) {
-        rc.guardrail_denies.push_back(h);
-      }
+      bool guardrail = h.role == PolicyRole::Scp || h.role == PolicyRole::Rcp || h.role == PolicyRole::Boundary ||
+                       h.role == PolicyRole::Session;
+      bool seen = std::any_of(rc.guardrail_denies.begin(), rc.guardrail_denies.end(),
+                              [&](const StatementHit& g) { return g.statement == h.statement; });
+      if (guardrail && !seen) rc.guardrail_denies.push_back(h);
     }
     if (r->decision == Decision::Allow) continue;
     for (const auto& m : r->missing) {
@@ -314,13 +214,7 @@ ReadCheck check_read(const Inventory& inv, const RequestPrincipal& principal, co
   }
 
   // ---- the read as a whole ------------------------------------------------------------------------
-  rc.decision = combine(rc.read.decision, rc.decrypt.decision);
-  if (rc.key && !rc.key->usable() && rc.decision != Decision::ExplicitDeny) rc.decision = Decision::ImplicitDeny;
-  if (rc.key_issue == KeyIssue::WrongRegion && rc.decision != Decision::ExplicitDeny) rc.decision = Decision::ImplicitDeny;
-  if (!rc.key || !rc.key->policy) {
-    if (rc.decision == Decision::Allow) rc.decision = Decision::Depends;
-  }
-  if (!record && rc.decision == Decision::Allow) rc.decision = Decision::Depends;  // caller IAM unknown
+  rc.decision = combine_read(rc.read.decision, rc.decrypt.decision, caller, target);
   for (const GateVerdict* g : {&kg, &sg, &cg}) {
     rc.depends_on.insert(rc.depends_on.end(), g->depends_on.begin(), g->depends_on.end());
   }
@@ -331,21 +225,47 @@ ReadCheck check_read(const Inventory& inv, const RequestPrincipal& principal, co
   return rc;
 }
 
-Decision check_read_fast(const Inventory& inv, const RequestPrincipal& principal, const PrincipalRecord* record,
-                         const SecretRecord& secret, const std::string& region) {
-  ReadCheck rc;
-  Prepared p;
-  prepare(inv, principal, record, secret, region, rc, p);
+// ---- ReadEvaluator ------------------------------------------------------------------------------
+
+struct ReadEvaluator::Impl {
+  const Inventory& inventory;
+  std::deque<gates_detail::CallerPlan> callers;
+  std::deque<gates_detail::TargetPlan> targets;
+  Request read, decrypt;  // reused: after warm-up a pair allocates nothing
+  PolicySet read_set, decrypt_set;
+  // What the requests hold now: a pair that shares its caller or target with the previous one
+  // binds only what changed.
+  size_t bound_caller = SIZE_MAX, bound_target = SIZE_MAX;
+};
+
+ReadEvaluator::ReadEvaluator(const Inventory& inventory) : impl_(new Impl{inventory, {}, {}, {}, {}, {}, {}}) {}
+ReadEvaluator::~ReadEvaluator() = default;
+
+ReadEvaluator::CallerId ReadEvaluator::add_caller(const RequestPrincipal& principal, const PrincipalRecord* record) {
+  gates_detail::plan_caller(impl_->inventory, principal, record, impl_->callers.emplace_back());
+  return impl_->callers.size() - 1;
+}
+
+ReadEvaluator::TargetId ReadEvaluator::add_target(const SecretRecord& secret, const std::string& region) {
+  gates_detail::plan_target(impl_->inventory, secret, region, impl_->targets.emplace_back());
+  return impl_->targets.size() - 1;
+}
+
+Decision ReadEvaluator::decide(CallerId caller_id, TargetId target_id) {
+  Impl& m = *impl_;
+  gates_detail::CallerPlan& caller = m.callers[caller_id];
+  gates_detail::TargetPlan& target = m.targets[target_id];
+  if (caller_id != m.bound_caller) gates_detail::bind_caller(caller, m.read, m.decrypt, m.read_set, m.decrypt_set);
+  if (target_id != m.bound_target) gates_detail::bind_target(target, m.read, m.decrypt, m.read_set, m.decrypt_set);
+  m.bound_caller = caller_id;
+  m.bound_target = target_id;
+  gates_detail::bind_context(caller, target, m.read, m.decrypt, /*flatten=*/false);
   EvalOptions fast;
   fast.explain = false;
-  Decision d = evaluate(p.read, p.read_set, fast).decision;
-  if (d == Decision::ExplicitDeny) return d;
-  d = combine(d, evaluate(p.decrypt, p.decrypt_set, fast).decision);
-  if (rc.key && (!rc.key->usable() || rc.key_issue == KeyIssue::WrongRegion) && d != Decision::ExplicitDeny) {
-    return Decision::ImplicitDeny;
-  }
-  if ((!rc.key || !rc.key->policy || !record) && d == Decision::Allow) return Decision::Depends;
-  return d;
+  Decision read = evaluate(m.read, m.read_set, fast).decision;
+  if (read == Decision::ExplicitDeny) return read;
+  Decision decrypt = evaluate(m.decrypt, m.decrypt_set, fast).decision;
+  return gates_detail::combine_read(read, decrypt, caller, target);
 }
 
 }  // namespace threegate

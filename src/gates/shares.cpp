@@ -1,6 +1,7 @@
 // Intended shares are derived, not asked for: who the secret policy lets read, who a key
 // policy names for decrypt (when the key serves one secret only), and declared intents.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "threegate/gates.hpp"
@@ -89,6 +90,21 @@ std::vector<Share> derive_shares(const Inventory& inv) {
 }
 
 std::vector<ShareResult> analyze_shares(const Inventory& inv) {
+  // Decide every read on the fast path; explain (check_read) only those that are not allowed.
+  ReadEvaluator fast(inv);
+  std::map<std::string, ReadEvaluator::CallerId> callers;
+  std::map<std::pair<const SecretRecord*, std::string>, ReadEvaluator::TargetId> targets;
+  auto caller_id = [&](const RequestPrincipal& rp, const PrincipalRecord* rec) {
+    auto [it, added] = callers.try_emplace(rp.arn, 0);
+    if (added) it->second = fast.add_caller(rp, rec);
+    return it->second;
+  };
+  auto target_id = [&](const SecretRecord& s, const std::string& region) {
+    auto [it, added] = targets.try_emplace({&s, region}, 0);
+    if (added) it->second = fast.add_target(s, region);
+    return it->second;
+  };
+
   std::vector<ShareResult> results;
   for (const Share& share : derive_shares(inv)) {
     ShareResult res;
@@ -97,8 +113,23 @@ std::vector<ShareResult> analyze_shares(const Inventory& inv) {
     std::vector<std::string> regions{secret.region};
     for (const auto& r : secret.replicas) regions.push_back(r.region);
 
-    auto check_all_regions = [&](const RequestPrincipal& rp, const PrincipalRecord* rec, bool account_only) {
-      for (const auto& region : regions) res.checks.push_back(check_read(inv, rp, rec, secret, region, account_only));
+    // Returns false when the caller's IAM does not even allow reading the secret (for account
+    // shares, such principals are not meant readers).
+    auto check = [&](const RequestPrincipal& rp, const PrincipalRecord* rec, bool account_only, bool only_readers) {
+      ReadEvaluator::CallerId c = caller_id(rp, rec);
+      std::vector<ReadCheck> failed;
+      for (const auto& region : regions) {
+        if (fast.decide(c, target_id(secret, region)) == Decision::Allow) continue;
+        ReadCheck rc = check_read(inv, rp, rec, secret, region, account_only);
+        if (only_readers && region == secret.region && rc.caller_iam.state == GateState::Closed &&
+            rc.caller_iam.lacks_secret_access) {
+          return false;
+        }
+        failed.push_back(std::move(rc));
+      }
+      res.reads += regions.size();
+      for (auto& rc : failed) res.checks.push_back(std::move(rc));
+      return true;
     };
 
     if (is_account_id(share.principal)) {
@@ -109,26 +140,24 @@ std::vector<ShareResult> analyze_shares(const Inventory& inv) {
         RequestPrincipal rp;
         std::string error;
         parse_request_principal(share.principal, rp, error);
-        check_all_regions(rp, nullptr, true);
+        check(rp, nullptr, true, false);
       } else {
         // Check the principals of that account whose IAM lets them read the secret.
+        bool any_reader = false;
         for (const PrincipalRecord* p : res.account_principals) {
           RequestPrincipal rp;
           std::string error;
           if (!parse_request_principal(p->arn, rp, error)) continue;
-          ReadCheck first = check_read(inv, rp, p, secret, secret.region);
-          if (first.caller_iam.lacks_secret_access && first.caller_iam.state == GateState::Closed) continue;
-          res.checks.push_back(std::move(first));
-          for (size_t i = 1; i < regions.size(); ++i) res.checks.push_back(check_read(inv, rp, p, secret, regions[i]));
+          any_reader = check(rp, p, false, true) || any_reader;
         }
-        res.no_principal_with_access = res.checks.empty();
+        res.no_principal_with_access = !any_reader;
       }
     } else {
       RequestPrincipal rp;
       std::string error;
       if (!parse_request_principal(share.principal, rp, error)) continue;
       const PrincipalRecord* rec = inv.find_principal(rp.role_arn.empty() ? rp.arn : rp.role_arn);
-      check_all_regions(rp, rec, false);
+      check(rp, rec, false, false);
     }
     results.push_back(std::move(res));
   }

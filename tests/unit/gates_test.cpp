@@ -1,6 +1,8 @@
 // The three gates on small inventories: which gate closes, and why.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "threegate/analysis.hpp"
 #include "threegate/policy_parse.hpp"
 
@@ -71,7 +73,9 @@ TEST_CASE("gates: a correct cross-account share opens all three gates") {
   // and for a session of the role
   ReadCheck s = read(*w, "arn:aws:sts::222222222222:assumed-role/app/i-0abc");
   CHECK(s.decision == Decision::Allow);
-  CHECK(check_read_fast(w->inv, s.principal, s.principal_record, *s.secret, "us-east-1") == Decision::Allow);
+  ReadEvaluator fast(w->inv);
+  CHECK(fast.decide(fast.add_caller(s.principal, s.principal_record), fast.add_target(*s.secret, "us-east-1")) ==
+        Decision::Allow);
 }
 
 TEST_CASE("gates: the AWS-managed key closes the key gate for another account only") {
@@ -178,4 +182,50 @@ TEST_CASE("shares: derived from the secret policy, the key policy and declared i
   // role/ops is not in the inventory: its caller_iam gate is not a failure.
   CHECK(results[1].checks.front().caller_iam.state == GateState::NotInInventory);
   CHECK(results[1].checks.front().secret_policy.state == GateState::Closed);
+}
+
+TEST_CASE("gates: the fast path agrees with the explained check on every fixture") {
+  // Every principal (and the accounts named anywhere) against every secret and region of every
+  // bundled inventory: ReadEvaluator::decide must equal check_read(...).decision.
+  namespace fs = std::filesystem;
+  size_t compared = 0;
+  for (const char* root : {"fixtures/examples", "fixtures/rules"}) {
+    fs::path dir = fs::path(THREEGATE_SOURCE_DIR) / root;
+    for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+      if (it->path().filename() != "inventory.json") continue;
+      Analysis a;
+      std::string usage;
+      load_inputs({it->path().string()}, CheckOptions{}, a, usage);
+      const Inventory& inv = a.scopes.back().inventory;
+      ReadEvaluator fast(inv);
+      std::vector<std::pair<RequestPrincipal, const PrincipalRecord*>> callers;
+      for (const auto& p : inv.principals) {
+        RequestPrincipal rp;
+        std::string error;
+        REQUIRE(parse_request_principal(p.arn, rp, error));
+        callers.emplace_back(rp, &p);
+      }
+      for (const char* acct : {"111111111111", "222222222222", "333333333333"}) {
+        RequestPrincipal rp;
+        std::string error;
+        REQUIRE(parse_request_principal(acct, rp, error));
+        callers.emplace_back(rp, nullptr);
+      }
+      for (const auto& [rp, rec] : callers) {
+        ReadEvaluator::CallerId c = fast.add_caller(rp, rec);
+        for (const auto& s : inv.secrets) {
+          std::vector<std::string> regions{s.region};
+          for (const auto& r : s.replicas) regions.push_back(r.region);
+          for (const auto& region : regions) {
+            CAPTURE(it->path().string());
+            CAPTURE(rp.arn);
+            CAPTURE(region);
+            CHECK(fast.decide(c, fast.add_target(s, region)) == check_read(inv, rp, rec, s, region).decision);
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  CHECK(compared > 50);
 }

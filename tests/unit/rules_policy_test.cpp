@@ -600,6 +600,116 @@ TEST_CASE("TG301: silent for key administrators, conditioned denies and AWS-mana
   CHECK_MESSAGE(f.empty(), ids(f));
 }
 
+// ---- bugs found in review ----------------------------------------------------------------------
+
+TEST_CASE("TG201: an intended reader given as a session is related to the finding") {
+  // Before: the fix named the session's role, but no related location pointed at the intent.
+  Fixture fx;
+  fx.inventory.intents.push_back(Intent{"arn:aws:sts::222233334444:assumed-role/app/session", "", {}});
+  fx.inventory.intents.push_back(Intent{"arn:aws:iam::222233334444:role/app", "", {}});
+  fx.inventory.intents.push_back(Intent{"arn:aws:iam::222233334444:user/ops", "", {}});
+  fx.add(key_policy_with(R"({"Sid": "A", "Effect": "Allow", "Principal": {"AWS": "222233334444"},
+     "Action": "kms:Decrypt", "Resource": "*"},
+    {"Sid": "B", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222233334444:root"},
+     "Action": "kms:DescribeKey", "Resource": "*"})"),
+         PolicyKind::KeyPolicy);
+  auto f = fx.run("TG201");
+  REQUIRE(f.size() == 2);
+  for (const Finding& finding : f) {  // the second finding reuses the readers found for the first
+    REQUIRE(finding.related.size() == 4);
+    CHECK(finding.related[1].message == "intended reader arn:aws:iam::222233334444:role/app");
+    CHECK(finding.related[2].message == "intended reader arn:aws:iam::222233334444:role/app");
+    CHECK(finding.related[3].message == "intended reader arn:aws:iam::222233334444:user/ops");
+    CHECK(contains(finding.fix, "\"arn:aws:iam::222233334444:role/app\",\n      \"arn:aws:iam::222233334444:user/ops\""));
+  }
+}
+
+TEST_CASE("TG203: kms:ViaService conditions that a direct call satisfies do not count") {
+  // Before: any non-negated kms:ViaService condition silenced the rule, but a direct call has no
+  // kms:ViaService, so ...IfExists, ForAllValues: and Null "true" all let it through.
+  Fixture fx;
+  for (const char* cond : {R"({"StringEqualsIfExists": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}})",
+                           R"({"ForAllValues:StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}})",
+                           R"({"Null": {"kms:ViaService": "true"}})"})
+    fx.add(key_policy_with(std::string(R"({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222233334444:role/app"},
+     "Action": "kms:Decrypt", "Resource": "*", "Condition": )") + cond + "}"),
+           PolicyKind::KeyPolicy);
+  CHECK(fx.run("TG203").size() == 3);
+
+  // The key must be present: only calls through a service.
+  Fixture ok;
+  ok.add(key_policy_with(R"({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222233334444:role/app"},
+     "Action": "kms:Decrypt", "Resource": "*", "Condition": {"Null": {"kms:ViaService": "false"}}})"),
+         PolicyKind::KeyPolicy);
+  auto g = ok.run("TG203");
+  CHECK_MESSAGE(g.empty(), ids(g));
+}
+
+TEST_CASE("TG203: a NotAction list is named with separators") {
+  // Before: "every action but kms:Sign kms:Verify".
+  Fixture fx;
+  fx.add(key_policy_with(R"({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222233334444:role/app"},
+     "NotAction": ["kms:Sign", "kms:Verify"], "Resource": "*"})"),
+         PolicyKind::KeyPolicy);
+  auto f = fx.run("TG203");
+  REQUIRE(f.size() == 1);
+  CHECK(contains(f[0].message, "(every action but kms:Sign, kms:Verify)"));
+}
+
+TEST_CASE("TG204 evaluates '*' for the outsider exactly as TG202 does") {
+  // Before: TG204 had its own copy of the evaluation, which left aws:SourceOwner and
+  // aws:SourceOrgPaths unknown, so it called this statement "possibly any principal".
+  Fixture fx;
+  fx.add(key_policy_with(R"({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:SourceOwner": "111122223333"}}})"),
+         PolicyKind::KeyPolicy);
+  fx.add(key_policy_with(R"({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*",
+     "Condition": {"ForAnyValue:StringLike": {"aws:SourceOrgPaths": "o-owner/*"}}})"),
+         PolicyKind::KeyPolicy);
+  auto tg202 = fx.run("TG202");
+  CHECK_MESSAGE(tg202.empty(), ids(tg202));
+  auto tg204 = fx.run("TG204");
+  CHECK_MESSAGE(tg204.empty(), ids(tg204));
+}
+
+TEST_CASE("TG301: with a blocking Deny, usable allows are not called unusable") {
+  // Before: every allow of kms:PutKeyPolicy was listed as "to principals that cannot use it",
+  // the owner's root included, when the Deny was the reason.
+  Fixture fx;
+  fx.add(key_policy_with(R"({"Sid": "Dead", "Effect": "Allow", "Principal": {"AWS": "AROAEXAMPLEDELETED000"},
+     "Action": "kms:PutKeyPolicy", "Resource": "*"},
+    {"Sid": "NoChanges", "Effect": "Deny", "Principal": "*", "Action": "kms:PutKeyPolicy", "Resource": "*"})"),
+         PolicyKind::KeyPolicy);
+  auto f = fx.run("TG301");
+  REQUIRE(f.size() == 1);
+  CHECK(contains(f[0].message, "statement \"NoChanges\" denies kms:PutKeyPolicy"));
+  REQUIRE(f[0].related.size() == 2);
+  CHECK(f[0].related[0].message == "statement \"NoChanges\" denies kms:PutKeyPolicy");
+  CHECK(f[0].related[1].message == "statement \"Dead\" allows kms:PutKeyPolicy to principals that cannot use it");
+}
+
+TEST_CASE("policy rules: a large policy reports every statement with its number") {
+  // Speed is measured by benchmarks, not here; this pins that nothing is lost or misnumbered.
+  constexpr int kStatements = 500;
+  std::string statements;
+  for (int i = 0; i < kStatements; ++i) {
+    statements += std::string(i ? ",\n" : "") +
+                  R"({"Effect":"Allow","Principal":{"AWS":"*"},"Action":"secretsmanager:GetSecretValue","Resource":"*",)" +
+                  R"("Condition":{"IpAddress":{"aws:SourceIp":"10.)" + std::to_string(i / 256) + "." +
+                  std::to_string(i % 256) + R"(.0/24"}}},)" + "\n" +
+                  R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::)" + std::to_string(200000000000LL + i) +
+                  R"(:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*"})";
+  }
+  Fixture fx;
+  fx.add(R"({"Version":"2012-10-17","Statement":[)" + statements + "]}", PolicyKind::SecretPolicy, "");
+  auto tg202 = fx.run("TG202");
+  auto tg201 = fx.run("TG201");
+  CHECK(tg202.size() == kStatements);
+  CHECK(tg201.size() == kStatements);
+  CHECK(contains(tg202.back().message, "statement " + std::to_string(2 * kStatements - 1) + " "));
+  CHECK(contains(tg201.back().message, "statement " + std::to_string(2 * kStatements) + " "));
+}
+
 TEST_CASE("policy rules: every rule has its documentation") {
   for (const char* id : {"TG201", "TG202", "TG203", "TG204", "TG205", "TG301"}) {
     const RuleInfo* r = find_rule(id);
