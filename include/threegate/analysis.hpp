@@ -31,6 +31,7 @@ struct Analysis {
   SourceSet sources;
   std::deque<Scope> scopes;  // scopes[0]: standalone policies
   Diagnostics diagnostics;
+  std::vector<std::string> notes;  // said to the user, not findings: "no *.json file below DIR"
   std::vector<Finding> findings;  // sorted by path, line, column, rule
   size_t files_read = 0;
   size_t shares = 0;

@@ -69,6 +69,8 @@ class RequestContext {
   // nullptr when the key is absent from this context and from every parent; an own entry shadows
   // the parents'. `key_lower` must already be lowercase.
   const ContextValue* find(std::string_view key_lower) const;
+  // The same with the key's context_key_hash (policy.hpp) already computed (Condition::key_hash).
+  const ContextValue* find(std::string_view key_lower, uint32_t hash) const;
   // Absent keys: in a concrete request (simulate --case) an absent key is absent; in static
   // analysis a key nobody set is unknown, unless its prefix is listed as fully known (KMS sets
   // every kms: key it has, so another kms: key is truly absent). Only the context given to
@@ -90,6 +92,8 @@ class RequestContext {
   ContextValue& slot(std::string_view key);
 
   std::vector<std::pair<std::string, ContextValue>> entries_;  // keys lowercase; few, so linear
+  std::vector<uint32_t> hashes_;                               // context_key_hash of each entry's key
+  uint64_t bloom_ = 0;  // bit (hash % 64) of every own entry: most lookups skip a context at once
   std::vector<std::pair<std::string, ContextValue>> spare_;    // cleared entries, storage kept
 };
 
@@ -189,6 +193,12 @@ bool action_matches(std::string_view pattern, std::string_view action);
 bool arn_matches(std::string_view pattern, std::string_view arn);
 // How the principal entries of a statement match the caller (NotPrincipal inverts).
 PrincipalMatch match_principal(const Statement& statement, const RequestPrincipal& principal);
+// The compiled forms (policy.hpp) give the same answers as the functions above:
+// compiled_action_matches(compile_action_pattern(p), lowercase(a)) == action_matches(p, a),
+// compiled_resource_matches(compile_resource_pattern(p), arn) == arn_matches(p, arn) (for a
+// pattern with "${", that of its text taken literally).
+bool compiled_action_matches(const CompiledPattern& pattern, std::string_view action_lower);
+bool compiled_resource_matches(const CompiledPattern& pattern, std::string_view arn);
 
 }  // namespace threegate
 

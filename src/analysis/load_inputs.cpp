@@ -26,7 +26,8 @@ std::string canonical(const std::string& path) {
 // AWS CLI wrappers around a policy: get-key-policy {"Policy": "..."}, get-resource-policy
 // {"ResourcePolicy": "..."}, get-policy-version {"PolicyVersion": {"Document": ...}}.
 const JsonValue* unwrap(const JsonValue& v, PolicyKind& kind) {
-  if (!v.is_object() || v.find("Statement")) return &v;
+  if (!v.is_object()) return nullptr;
+  if (v.find("Statement")) return &v;
   if (const JsonValue* p = v.find("Policy"); p && p->is_string()) {
     if (kind == PolicyKind::Unknown) kind = PolicyKind::KeyPolicy;
     return p;
@@ -88,6 +89,7 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
         a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, "cannot list folder: " + ec.message(), {}, p});
       }
       std::sort(found.begin(), found.end());
+      if (found.empty()) a.notes.push_back("no *.json file below " + p);
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::exists(p, ec)) {
       files.push_back(p);
@@ -98,7 +100,9 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
   }
 
   std::vector<Parsed> parsed;
+  std::set<std::string> seen;
   for (const auto& path : files) {
+    if (!seen.insert(canonical(path)).second) continue;  // the same file named twice is read once
     std::string error;
     const SourceFile* f = a.sources.load(path, error);
     ++a.files_read;
@@ -131,7 +135,10 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
     const JsonValue* doc = unwrap(p.value, kind);
     if (!doc) {
       a.diagnostics.push_back(Diagnostic{"TG402", Severity::Info,
-                                         "not a policy document or an inventory (no Statement, keys or secrets): not analyzed",
+                                         p.value.is_object()
+                                             ? "not a policy document or an inventory (no Statement, keys or secrets): not analyzed"
+                                             : std::string("not a policy document or an inventory (") + json_kind_name(p.value.kind) +
+                                                   ", not an object): not analyzed",
                                          p.value.range, {}});
       continue;
     }

@@ -51,6 +51,21 @@ void run_analysis(Analysis& a) {
         a.diagnostics.push_back(Diagnostic{"TG403", Severity::Error, "intent principal: " + error, i.range, {}});
       }
     }
+    // A key reference that matches no key leaves every read of the secret undecided: say so where
+    // it is written. A full ARN of a key in another account may simply not be in this inventory.
+    for (const auto& secret : scope.inventory.secrets) {
+      auto check_ref = [&](const std::string& ref, const std::string& region, const Range& range) {
+        if (ref.empty() || scope.inventory.resolve_key(ref, secret.account, region, secret.partition)) return;
+        ArnParts parts;
+        if (split_arn(ref, parts) && parts.account != secret.account) return;
+        a.diagnostics.push_back(Diagnostic{"TG403", Severity::Warning,
+                                           "kms_key " + ref + " matches no key of the inventory in " + region +
+                                               ": reads of " + secret.arn_in_region(region) + " cannot be decided",
+                                           range, {}});
+      };
+      check_ref(secret.kms_key, secret.region, secret.kms_key_range);
+      for (const auto& r : secret.replicas) check_ref(r.kms_key, r.region, r.range);
+    }
     scope.shares = analyze_shares(scope.inventory);
     a.shares += scope.shares.size();
     for (const auto& s : scope.shares) a.reads_checked += s.reads;

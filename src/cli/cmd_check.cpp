@@ -31,6 +31,7 @@ int run_check(const CheckArgs& args) {
     std::cerr << "threegate: " << usage_error << "\n";
     return 2;
   }
+  for (const auto& note : analysis.notes) std::cerr << "threegate: " << note << "\n";
   run_analysis(analysis);
   ReportSummary summary{analysis.files_read, analysis.shares, analysis.reads_checked};
   if (args.format == "json") {

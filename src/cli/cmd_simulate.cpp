@@ -1,6 +1,8 @@
 // `threegate simulate`: one request from a case file, or the three gates of one read.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -254,7 +256,10 @@ int simulate_case(const SimulateArgs& args) {
       }
     }
   }
-  bool kms = request.action.size() > 4 && (request.action.compare(0, 4, "kms:") == 0 || request.action.compare(0, 4, "KMS:") == 0);
+  // Action names are case-insensitive: "Kms:decrypt" is a KMS request too.
+  std::string service = request.action.substr(0, request.action.find(':'));
+  std::transform(service.begin(), service.end(), service.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  bool kms = service == "kms";
   set.kms_key = kms;
   if (const JsonValue* v = root.find("identity_policies")) {
     if (!v->is_array()) reader.problem(v->range, "identity_policies must be an array");
@@ -450,7 +455,17 @@ int simulate_read(const SimulateArgs& args) {
     return 2;
   }
   const SecretRecord* secret = inv.find_secret(args.secret);
+  if (secret && !args.key.empty() && secret->kms_key != args.key) {
+    std::cerr << "threegate: the inventory gives " << args.secret << " the key "
+              << (secret->kms_key.empty() ? std::string("aws/secretsmanager") : secret->kms_key) << ", not --key "
+              << args.key << "\n";
+    return 2;
+  }
   if (!secret) {
+    // Not in the inputs: say what the read is judged with, never assume it silently.
+    std::cerr << "threegate: " << args.secret << " is not in the inputs: taken with "
+              << (loose_secret ? "the secret policy file given" : "no resource policy") << " and the key "
+              << (args.key.empty() ? std::string("aws/secretsmanager") : args.key) << "\n";
     SecretRecord s;
     s.arn = args.secret;
     s.account = secret_parts.account;
@@ -486,6 +501,12 @@ int simulate_read(const SimulateArgs& args) {
 
   std::vector<std::string> regions;
   if (!args.region.empty()) {
+    bool known = args.region == secret->region;
+    for (const auto& r : secret->replicas) known = known || r.region == args.region;
+    if (!known) {
+      std::cerr << "threegate: --region " << args.region << " is neither the secret's region nor one of its replicas\n";
+      return 2;
+    }
     regions.push_back(args.region);
   } else {
     regions.push_back(secret->region);

@@ -125,7 +125,14 @@ bool positive_match(Op op, std::string_view request, std::string_view policy, bo
 // Does any policy value match request value `v` (positive sense)?
 Tri any_value(const Condition& c, std::string_view v, const RequestContext& ctx, bool variables,
               KeySink* sink) {
-  const bool subst = variables && takes_variables(c.op);
+  // The parser noted whether any value holds "${" (Condition::compiled): then none is searched.
+  const bool subst = variables && takes_variables(c.op) && (!c.compiled || c.values_have_variables);
+  // The commonest case, StringEquals/StringNotEquals on literal values, without the general switch.
+  if (!subst && (c.op == Op::StringEquals || c.op == Op::StringNotEquals)) {
+    for (const Text& pv : c.values)
+      if (pv.value.size() == v.size() && std::memcmp(pv.value.data(), v.data(), v.size()) == 0) return Tri::True;
+    return Tri::False;
+  }
   Tri result = Tri::False;
   std::string buffer;
   for (const Text& pv : c.values) {
@@ -167,7 +174,7 @@ Tri eval_null(const Condition& c, const ContextValue* v, const RequestContext& c
 }
 
 Tri eval_one(const Condition& c, const RequestContext& ctx, bool variables, KeySink* sink) {
-  const ContextValue* v = ctx.find(c.key_lower);
+  const ContextValue* v = c.compiled ? ctx.find(c.key_lower, c.key_hash) : ctx.find(c.key_lower);
   if (c.op == Op::Null) return eval_null(c, v, ctx, sink);
   if (!v) {
     if (!ctx.absent_key_unknown(c.key_lower)) return absent_result(c);

@@ -1,17 +1,45 @@
 // The request context: keys stored lowercase (condition keys are case-insensitive), and the
 // keys AWS adds to every request.
+#include <bit>
+#include <cstring>
+
 #include "eval/eval_internal.hpp"
 
 namespace threegate {
 
 namespace {
 
-// `stored` is lowercase; `key` may be in any case.
+// `stored` is lowercase; `key` may be in any case. Eight bytes at a time.
 bool same_key(std::string_view stored, std::string_view key) {
-  if (stored.size() != key.size()) return false;
-  for (size_t i = 0; i < key.size(); ++i)
+  using namespace key_hash_detail;
+  const size_t n = key.size();
+  if (stored.size() != n) return false;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t a, b;
+    std::memcpy(&a, stored.data() + i, 8);
+    std::memcpy(&b, key.data() + i, 8);
+    if (a != lower8(b)) return false;  // bytewise: the byte order does not matter
+  }
+  for (; i < n; ++i)
     if (stored[i] != eval_detail::ascii_lower(key[i])) return false;
   return true;
+}
+
+// context_key_hash reads bytes in little-endian order; on a little-endian machine a word load.
+uint32_t key_hash(std::string_view key) {
+  if constexpr (std::endian::native != std::endian::little) return context_key_hash(key);
+  using namespace key_hash_detail;
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
+  size_t i = 0;
+  for (; i + 8 <= key.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, key.data() + i, 8);
+    h = (h ^ lower8(w)) * 0xff51afd7ed558ccdULL;
+  }
+  if (i < key.size()) h = (h ^ lower8(load8(key.data() + i, key.size() - i))) * 0xff51afd7ed558ccdULL;
+  h ^= h >> 29;
+  return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
 }  // namespace
@@ -19,13 +47,16 @@ bool same_key(std::string_view stored, std::string_view key) {
 // The entry for `key`, created if needed from a cleared entry's storage. Its value is left as
 // it was: every caller overwrites all of it.
 ContextValue& RequestContext::slot(std::string_view key) {
-  for (auto& [name, value] : entries_)
-    if (same_key(name, key)) return value;
+  const uint32_t hash = key_hash(key);
+  for (size_t i = 0; i < hashes_.size(); ++i)
+    if (hashes_[i] == hash && same_key(entries_[i].first, key)) return entries_[i].second;
   if (spare_.empty()) entries_.emplace_back();
   else {
     entries_.push_back(std::move(spare_.back()));
     spare_.pop_back();
   }
+  hashes_.push_back(hash);
+  bloom_ |= uint64_t{1} << (hash & 63);
   std::string& name = entries_.back().first;
   name.assign(key);
   for (char& c : name) c = eval_detail::ascii_lower(c);
@@ -76,6 +107,9 @@ void RequestContext::erase(std::string_view key) {
     if (!same_key(entries_[i].first, key)) continue;
     spare_.push_back(std::move(entries_[i]));
     entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));  // keeps the order
+    hashes_.erase(hashes_.begin() + static_cast<std::ptrdiff_t>(i));
+    bloom_ = 0;
+    for (uint32_t h : hashes_) bloom_ |= uint64_t{1} << (h & 63);
     return;
   }
 }
@@ -85,15 +119,25 @@ void RequestContext::erase(std::string_view key) {
 void RequestContext::clear_values() {
   for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) spare_.push_back(std::move(*it));
   entries_.clear();
+  hashes_.clear();
+  bloom_ = 0;
 }
 
 const ContextValue* RequestContext::find(std::string_view key_lower) const {
-  const size_t n = key_lower.size();
-  // Keys share prefixes ("aws:", "kms:") but rarely their last character: test it first.
-  const char last = n ? key_lower[n - 1] : '\0';
-  for (const RequestContext* c = this; c; c = c->parent)
-    for (const auto& [name, value] : c->entries_)
-      if (name.size() == n && (n == 0 || name[n - 1] == last) && name == key_lower) return &value;
+  return find(key_lower, key_hash(key_lower));
+}
+
+// Keys share prefixes ("aws:", "kms:") and often their length: the hashes, kept apart from the
+// entries, tell them apart in one comparison each.
+const ContextValue* RequestContext::find(std::string_view key_lower, uint32_t hash) const {
+  const uint64_t bit = uint64_t{1} << (hash & 63);
+  for (const RequestContext* c = this; c; c = c->parent) {
+    if (!(c->bloom_ & bit)) continue;
+    const uint32_t* h = c->hashes_.data();
+    const size_t n = c->hashes_.size();
+    for (size_t i = 0; i < n; ++i)
+      if (h[i] == hash && c->entries_[i].first == key_lower) return &c->entries_[i].second;
+  }
   return nullptr;
 }
 

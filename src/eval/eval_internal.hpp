@@ -1,6 +1,7 @@
 // Private pieces of the evaluator shared between its translation units.
 #pragma once
 
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,47 @@ Tri arn_matches_unknown_id(std::string_view pattern, std::string_view arn);
 
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool iequals(std::string_view a, std::string_view b);
+
+// ---- compiled patterns (policy.hpp) ----------------------------------------------------------
+
+// `n` bytes at a and b are equal. The first and last bytes are compared inline first: most
+// mismatches (another service, another account or resource type) show there, without a call.
+inline bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n == 0) return true;
+  if (a[0] != b[0] || a[n - 1] != b[n - 1]) return false;
+  return n <= 2 || std::memcmp(a + 1, b + 1, n - 2) == 0;
+}
+
+// The non-General kinds: a length check and one or two comparisons. `text` is the lowercase
+// action or the resource ARN.
+inline bool literal_kind_matches(const CompiledPattern& c, std::string_view text) {
+  if (c.kind == CompiledPattern::Any) return true;
+  const char* lit = c.literal.data();
+  const size_t n = c.literal.size();
+  if (text.size() < n) return false;
+  switch (c.kind) {
+    case CompiledPattern::Exact: return text.size() == n && same_bytes(text.data(), lit, n);
+    case CompiledPattern::Prefix: return same_bytes(text.data(), lit, n);
+    case CompiledPattern::Suffix: return same_bytes(text.data() + text.size() - n, lit, n);
+    case CompiledPattern::PrefixSuffix: {
+      const size_t pre = c.prefix_size, suf = n - pre;
+      return same_bytes(text.data(), lit, pre) && same_bytes(text.data() + text.size() - suf, lit + pre, suf);
+    }
+    default: return false;
+  }
+}
+
+// An action pattern against the lowercase action (glob semantics).
+inline bool compiled_action_hit(const CompiledPattern& c, std::string_view action_lower) {
+  if (c.kind != CompiledPattern::General) return literal_kind_matches(c, action_lower);
+  return glob<false, false>(c.literal, action_lower);
+}
+
+// A resource pattern (without variables to substitute) against a known ARN.
+inline bool compiled_resource_hit(const CompiledPattern& c, std::string_view arn) {
+  if (c.kind != CompiledPattern::General) return literal_kind_matches(c, arn);
+  return arn_matches_escaped(c.literal, arn);  // kEscape never occurs in policy text
+}
 
 // Kleene logic.
 inline Tri tri_and(Tri a, Tri b) {

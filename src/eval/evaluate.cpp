@@ -3,6 +3,7 @@
 // every deny); the decision is a small and/or expression over those groups. The fast path
 // (explain = false) allocates only when some value is unknown.
 #include <array>
+#include <cassert>
 #include <cstdint>
 
 #include "eval/eval_internal.hpp"
@@ -139,7 +140,14 @@ class Evaluator {
  private:
   bool action_hit(const Statement& st) const {
     bool hit = false;
-    if (st.actions_lower.size() == st.actions.size()) {
+    if (st.compiled) {  // by the parser
+      assert(st.action_patterns.size() == st.actions.size());
+      for (const CompiledPattern& c : st.action_patterns)
+        if (compiled_action_hit(c, action_)) {
+          hit = true;
+          break;
+        }
+    } else if (st.actions_lower.size() == st.actions.size()) {
       for (const std::string& p : st.actions_lower) {
         // Cheap verdicts first: most patterns name another service (their first character
         // differs), or are the action itself.
@@ -167,22 +175,36 @@ class Evaluator {
     return t;
   }
 
+  // A Resource entry holding variables: substituted (escaped), then matched.
+  Tri substituted_resource(std::string_view text, KeySink* sink) {
+    switch (substitute(text, req_.context, true, subst_buf_, sink)) {
+      case Subst::Ok: return resource_match(subst_buf_, sink);
+      case Subst::NoMatch: return Tri::False;
+      default: return Tri::Unknown;
+    }
+  }
+
   Tri resource_hit(const Statement& st, bool variables, KeySink* sink) {
     if (!st.has_resource) return Tri::True;  // tolerated: a missing Resource matches
     Tri any = Tri::False;
-    for (const Text& r : st.resources) {
-      Tri t;
-      if (variables && has_variable(r.value)) {
-        switch (substitute(r.value, req_.context, true, subst_buf_, sink)) {
-          case Subst::Ok: t = resource_match(subst_buf_, sink); break;
-          case Subst::NoMatch: t = Tri::False; break;
-          default: t = Tri::Unknown; break;
-        }
-      } else {
-        t = resource_match(r.value, sink);  // kEscape never occurs in policy text
+    if (st.compiled && !req_.resource_id_unknown) {
+      // Compiled by the parser: most entries are decided by their kind's length check and memcmp.
+      assert(st.resource_patterns.size() == st.resources.size());
+      const Text* text = st.resources.data();
+      for (const CompiledPattern& c : st.resource_patterns) {
+        const Tri t = variables && c.has_variable ? substituted_resource(text->value, sink)
+                                                  : to_tri(compiled_resource_hit(c, req_.resource));
+        ++text;
+        any = tri_or(any, t);
+        if (any == Tri::True) break;
       }
-      any = tri_or(any, t);
-      if (any == Tri::True) break;
+    } else {
+      for (const Text& r : st.resources) {
+        const Tri t = variables && has_variable(r.value) ? substituted_resource(r.value, sink)
+                                                         : resource_match(r.value, sink);  // kEscape never occurs in policy text
+        any = tri_or(any, t);
+        if (any == Tri::True) break;
+      }
     }
     return st.not_resource ? tri_not(any) : any;
   }
@@ -281,7 +303,7 @@ class Evaluator {
   const PolicySet& ps_;
   bool explain_;
   EvalResult& out_;
-  std::array<char, 128> action_buf_{};
+  std::array<char, 128> action_buf_;  // not zeroed: action_ covers what is written
   std::string action_heap_;
   std::string_view action_;
   std::string subst_buf_;
@@ -402,14 +424,24 @@ void Evaluator::decide() {
 
   bool kms_cross_ok = false;
   if (ps_.kms_key && cross)
-    for (auto a : kKmsCrossAccountActions) kms_cross_ok = kms_cross_ok || a == action_;
+    for (auto a : kKmsCrossAccountActions)
+      if (a.size() == action_.size() && same_bytes(a.data(), action_.data(), a.size())) {
+        kms_cross_ok = true;
+        break;
+      }
   auto formula = [&](auto& e) {
     const auto I = e.leaf(gIdentity), B = e.leaf(gBoundary), S = e.leaf(gSession), Rd = e.leaf(gResDirect),
                Ra = e.leaf(gResAccount), Rx = e.leaf(gResExact), SCP = e.leaf(gScp);
     if (accountless) return Rd;  // services and anonymous callers have no identity side
     if (ps_.kms_key) {
       if (cross) return kms_cross_ok ? e.all({e.any({Rd, Ra}), I, B, S, SCP}) : e.never();
-      return e.all({e.any({e.all({Rd, B, S}), e.all({Ra, I, B, S})}), SCP});
+      // A key-policy grant naming the caller's user or session ARN is not limited by an implicit
+      // deny of the boundary or session policy, as for any resource policy (semantics 1.4, 2.2;
+      // IAM guide reference_policies_evaluation-logic_policy-eval-denyallow: "If a resource-based
+      // policy grants permission directly to the IAM user or the session principal ... an implicit
+      // deny in ... a permissions boundary, or a session policy does not impact the final
+      // decision"). KMS only requires that the key policy allow explicitly, which Rx is.
+      return e.all({e.any({e.all({Rd, B, S}), e.all({Ra, I, B, S}), Rx}), SCP});
     }
     if (cross) return e.all({I, B, S, SCP, e.any({Rd, Ra})});
     return e.all({e.any({e.all({e.any({I, Rd}), B, S}), Rx}), SCP});

@@ -329,4 +329,12 @@ bool arn_matches(std::string_view pattern, std::string_view arn) {
   return eval_detail::arn_matches_escaped(pattern, arn);
 }
 
+bool compiled_action_matches(const CompiledPattern& pattern, std::string_view action_lower) {
+  return eval_detail::compiled_action_hit(pattern, action_lower);
+}
+
+bool compiled_resource_matches(const CompiledPattern& pattern, std::string_view arn) {
+  return eval_detail::compiled_resource_hit(pattern, arn);
+}
+
 }  // namespace threegate

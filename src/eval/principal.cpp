@@ -1,5 +1,6 @@
 // Who is asking (parse_request_principal) and whether a statement's Principal names them.
 #include <array>
+#include <cassert>
 #include <cstring>
 
 #include "eval/eval_internal.hpp"
@@ -214,6 +215,42 @@ Hit match_entry(const PrincipalRef& ref, const RequestPrincipal& p) {
   return Hit::None;
 }
 
+// Equality of short strings (account ids, partitions) without a call to memcmp.
+inline bool short_equal(const std::string& a, const std::string& b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n == 12) return std::memcmp(a.data(), b.data(), 12) == 0;  // an account id: inlined
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+// The same for an entry compiled by the parser (CompiledPrincipal): the entry's parts were split
+// once, so only the comparisons with the caller remain.
+Hit match_compiled(const PrincipalRef& ref, const CompiledPrincipal& c, const RequestPrincipal& p) {
+  using K = CompiledPrincipal;
+  switch (c.kind) {
+    case K::ByValue: return match_entry(ref, p);
+    case K::Wildcard: return Hit::Wildcard;
+    case K::NoMatch: return Hit::None;
+    case K::AccountId: return !p.account.empty() && short_equal(c.account, p.account) ? Hit::Account : Hit::None;
+    default: break;
+  }
+  if (p.account.empty() || !short_equal(c.account, p.account) || !short_equal(c.partition, p.partition))
+    return Hit::None;
+  switch (c.kind) {
+    case K::IamRoot: return Hit::Account;
+    case K::IamRole:
+      if (p.type != PrincipalType::Role && p.type != PrincipalType::AssumedRole) return Hit::None;
+      return c.name == last_segment(p.role_arn) ? Hit::Role : Hit::None;
+    case K::IamUser: return p.type == PrincipalType::User && c.name == p.name ? Hit::Exact : Hit::None;
+    case K::Sts:
+      if (p.type != PrincipalType::AssumedRole && p.type != PrincipalType::FederatedUser) return Hit::None;
+      return ref.value == p.arn ? Hit::Exact : Hit::None;
+    default: return Hit::None;
+  }
+}
+
 // Strength for choosing among entries: a direct grant outranks delegation to the account.
 int rank(Hit h) {
   switch (h) {
@@ -241,11 +278,19 @@ PrincipalMatch to_match(Hit h) {
 
 PrincipalMatch match_principal(const Statement& statement, const RequestPrincipal& principal) {
   if (statement.principal_field == PrincipalField::None) return PrincipalMatch::None;
+  const size_t n = statement.principals.size();
+  const bool compiled = statement.compiled;
+  assert(!compiled || statement.principal_patterns.size() == n);
+  auto entry = [&](size_t i) {
+    return compiled ? match_compiled(statement.principals[i], statement.principal_patterns[i], principal)
+                    : match_entry(statement.principals[i], principal);
+  };
   if (statement.principal_field == PrincipalField::Principal) {
     Hit best = Hit::None;
-    for (const auto& ref : statement.principals) {
-      const Hit h = match_entry(ref, principal);
+    for (size_t i = 0; i < n; ++i) {
+      const Hit h = entry(i);
       if (rank(h) > rank(best)) best = h;
+      if (best == Hit::Exact) break;  // the highest rank
     }
     return to_match(best);
   }
@@ -253,8 +298,8 @@ PrincipalMatch match_principal(const Statement& statement, const RequestPrincipa
   // excluded only when its account and its own identity are both listed
   // (reference_policies_elements_notprincipal). Callers without an account: any entry.
   bool wildcard = false, account = false, identity = false;
-  for (const auto& ref : statement.principals) {
-    switch (match_entry(ref, principal)) {
+  for (size_t i = 0; i < n; ++i) {
+    switch (entry(i)) {
       case Hit::Wildcard: wildcard = true; break;
       case Hit::Account: account = true; break;
       case Hit::Role:

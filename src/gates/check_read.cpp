@@ -177,14 +177,22 @@ ReadCheck check_read(const Inventory& inv, const RequestPrincipal& principal, co
       Tri iam_decrypt = allowed_by(rc.decrypt, PolicyRole::Identity);
       // Same account: a direct grant in the secret policy suffices; the key policy's direct
       // grant (AWS-managed key, or a role named in the key policy) makes IAM decrypt unneeded.
-      bool needs_read = rc.cross_account || secret_direct != Tri::True;
-      bool needs_decrypt = rc.cross_account ? true : key_direct != Tri::True;
+      Tri needs_read = rc.cross_account || secret_direct != Tri::True ? Tri::True : Tri::False;
+      // Same account: IAM decrypt is needed unless the key policy grants the caller directly;
+      // without the key policy that is not known.
+      Tri needs_decrypt = Tri::True;
+      if (!rc.cross_account) {
+        needs_decrypt = !rc.key || !rc.key->policy ? Tri::Unknown : key_direct == Tri::True ? Tri::False : Tri::True;
+      }
       Tri need = Tri::True;
-      auto require = [&](bool needed, Tri have, bool& lacks) {
-        if (!needed || have == Tri::True) return;
+      auto require = [&](Tri needed, Tri have, bool& lacks) {
+        if (needed == Tri::False || have == Tri::True) return;
         lacks = true;
-        if (have == Tri::False) need = Tri::False;
-        if (have == Tri::Unknown && need == Tri::True) need = Tri::Unknown;
+        if (have == Tri::False && needed == Tri::True) {
+          need = Tri::False;
+        } else if (need == Tri::True) {
+          need = Tri::Unknown;
+        }
       };
       require(needs_read, iam_read, cg.lacks_secret_access);
       require(needs_decrypt, iam_decrypt, cg.lacks_decrypt);
@@ -207,9 +215,10 @@ ReadCheck check_read(const Inventory& inv, const RequestPrincipal& principal, co
     }
     if (r->decision == Decision::Allow) continue;
     for (const auto& m : r->missing) {
-      if (m.role == PolicyRole::Scp || m.role == PolicyRole::Boundary || m.role == PolicyRole::Session) {
-        rc.guardrail_missing.push_back(m);
-      }
+      bool guardrail = m.role == PolicyRole::Scp || m.role == PolicyRole::Boundary || m.role == PolicyRole::Session;
+      bool seen = std::any_of(rc.guardrail_missing.begin(), rc.guardrail_missing.end(),
+                              [&](const MissingAllow& g) { return g.role == m.role && g.level == m.level; });
+      if (guardrail && !seen) rc.guardrail_missing.push_back(m);
     }
   }
 

@@ -132,8 +132,8 @@ void plan_target(const Inventory& inv, const SecretRecord& secret, const std::st
 
   RequestContext& dc = out.decrypt_context;
   dc = RequestContext{};
-  std::string dns_suffix = secret.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
-  dc.set("kms:ViaService", "secretsmanager." + region + "." + dns_suffix);
+  // <service>.<region>.amazonaws.com in every partition (semantics 2.6).
+  dc.set("kms:ViaService", "secretsmanager." + region + ".amazonaws.com");
   dc.set("aws:RequestedRegion", region);  // Secrets Manager calls the key of its own region
   dc.set("kms:EncryptionContext:SecretARN", out.secret_arn);
   dc.set_unknown("kms:EncryptionContext:SecretVersionId");  // which version is read is not known statically

@@ -1,5 +1,6 @@
 // Reads the inventory JSON format documented in README.md. Schema problems are TG403
 // findings at the offending element; a bad record is reported and left out, never silently.
+#include <algorithm>
 #include <filesystem>
 
 #include "threegate/inventory.hpp"
@@ -9,6 +10,19 @@ namespace threegate {
 namespace {
 
 namespace fs = std::filesystem;
+
+// us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5 …
+bool looks_like_region(const std::string& r) {
+  size_t dash = r.rfind('-');
+  if (dash == std::string::npos || dash == 0 || dash + 1 == r.size()) return false;
+  for (size_t i = dash + 1; i < r.size(); ++i) {
+    if (r[i] < '0' || r[i] > '9') return false;
+  }
+  for (size_t i = 0; i < dash; ++i) {
+    if (!((r[i] >= 'a' && r[i] <= 'z') || r[i] == '-')) return false;
+  }
+  return r.find('-') < dash;
+}
 
 class InventoryReader {
  public:
@@ -90,25 +104,36 @@ class InventoryReader {
     }
   }
 
-  // A policy given inline, as a JSON string, or as a path relative to the inventory.
-  std::optional<Policy> policy_field(const JsonValue& v, PolicyKind kind, const std::string& name) {
-    if (v.is_null()) return std::nullopt;
-    if (v.is_object()) return parse_policy(v, kind, name, diags_);
-    if (v.is_string()) {
+  // A policy given inline, as a JSON string, or as a path relative to the inventory. `failed` is
+  // set when one was given but could not be read (already reported): the record then must not
+  // stand as if it had no policy.
+  std::optional<Policy> policy_field(const JsonValue& v, PolicyKind kind, const std::string& name, bool& failed) {
+    std::optional<Policy> p;
+    failed = false;
+    if (v.is_null()) return p;
+    if (v.is_object()) {
+      p = parse_policy(v, kind, name, diags_);
+    } else if (v.is_string()) {
       size_t first = v.text.find_first_not_of(" \t\r\n");
-      if (first != std::string::npos && v.text[first] == '{') return parse_policy(v, kind, name, diags_);
-      fs::path path = fs::path(file_.path()).parent_path() / v.text;
-      std::string error;
-      const SourceFile* f = sources_.load(path.lexically_normal().string(), error);
-      if (!f) {
-        problem(v.range, "policy file " + v.text + ": " + error);
-        return std::nullopt;
+      if (first != std::string::npos && v.text[first] == '{') {
+        p = parse_policy(v, kind, name, diags_);
+      } else {
+        fs::path path = fs::path(file_.path()).parent_path() / v.text;
+        std::string error;
+        const SourceFile* f = sources_.load(path.lexically_normal().string(), error);
+        if (!f) {
+          problem(v.range, "policy file " + v.text + ": " + error);
+          failed = true;
+          return p;
+        }
+        referenced_.push_back(f->path());
+        p = parse_policy_file(*f, kind, diags_);
       }
-      referenced_.push_back(f->path());
-      return parse_policy_file(*f, kind, diags_);
+    } else {
+      problem(v.range, std::string("a policy must be an object, a JSON string or a path, found ") + json_kind_name(v.kind));
     }
-    problem(v.range, std::string("a policy must be an object, a JSON string or a path, found ") + json_kind_name(v.kind));
-    return std::nullopt;
+    failed = !p;
+    return p;
   }
 
   bool arn_of(const JsonValue& o, const char* service, ArnParts& parts, std::string& arn) {
@@ -158,7 +183,19 @@ class InventoryReader {
         problem(a->range, "aliases must be an array of strings");
       }
     }
-    if (const JsonValue* pol = o.find("policy")) k.policy = policy_field(*pol, PolicyKind::KeyPolicy, k.arn);
+    bool failed = false;
+    if (const JsonValue* pol = o.find("policy")) k.policy = policy_field(*pol, PolicyKind::KeyPolicy, k.arn, failed);
+    // A key whose policy could not be read stays, with its policy unknown: its answers are "depends".
+    bool aws_managed_secrets_key =
+        k.manager == KeyManager::Aws &&
+        std::find(k.aliases.begin(), k.aliases.end(), "alias/aws/secretsmanager") != k.aliases.end();
+    if (!k.policy && !failed && aws_managed_secrets_key) {
+      // Its policy is fixed by AWS (describe-key exports often lack it): model it.
+      const SourceFile* f = sources_.add("<aws/secretsmanager key policy, " + k.account + " " + k.region + ">",
+                                         aws_managed_secretsmanager_key_policy(k.account, k.region, k.partition));
+      k.policy = parse_policy_file(*f, PolicyKind::KeyPolicy, diags_);
+      if (k.policy) k.policy->name = "aws/secretsmanager (AWS-managed key policy)";
+    }
     k.multi_region = bool_field(o, "multi_region").value_or(false);
     if (auto pa = string_field(o, "primary_arn", false)) k.primary_arn = *pa;
     k.rotation = bool_field(o, "rotation");
@@ -180,12 +217,22 @@ class InventoryReader {
       if (k->is_string()) {
         s.kms_key = k->text;
       } else if (!k->is_null()) {
-        problem(k->range, "kms_key must be a key id, key ARN, alias or alias ARN, or null");
+        problem(k->range, "kms_key must be a key id, key ARN, alias or alias ARN, or null: secret " + s.arn +
+                              " left out of the analysis");
+        return;
       }
     } else {
       s.kms_key_range = o.range;
     }
-    if (const JsonValue* pol = o.find("policy")) s.policy = policy_field(*pol, PolicyKind::SecretPolicy, s.arn);
+    if (const JsonValue* pol = o.find("policy")) {
+      bool failed = false;
+      s.policy = policy_field(*pol, PolicyKind::SecretPolicy, s.arn, failed);
+      if (failed) {
+        problem(pol->range, "the policy of secret " + s.arn + " could not be read: the secret is left out of the analysis",
+                Severity::Warning);
+        return;
+      }
+    }
     if (const JsonValue* reps = o.find("replicas")) {
       for_each_object(*reps, "replicas", [&](const JsonValue& r) {
         check_fields(r, {"region", "kms_key"}, "replica");
@@ -193,6 +240,14 @@ class InventoryReader {
         rep.range = r.range;
         auto region = string_field(r, "region", true);
         if (!region) return;
+        if (!looks_like_region(*region)) {
+          problem(r.find("region")->range, "\"" + *region + "\" is not an AWS region name: replica left out");
+          return;
+        }
+        if (*region == s.region) {
+          problem(r.find("region")->range, "a replica cannot be in the secret's own region " + *region + ": left out");
+          return;
+        }
         rep.region = *region;
         if (auto kk = string_field(r, "kms_key", false)) rep.kms_key = *kk;
         s.replicas.push_back(std::move(rep));
@@ -221,14 +276,26 @@ class InventoryReader {
       } else {
         int i = 0;
         for (const auto& item : pols->items) {
-          if (auto pol = policy_field(item, PolicyKind::Identity, pr.arn + " policy " + std::to_string(i++))) {
-            pr.policies.push_back(std::move(*pol));
+          bool failed = false;
+          auto pol = policy_field(item, PolicyKind::Identity, pr.arn + " policy " + std::to_string(i++), failed);
+          if (failed) {
+            // Judging the principal without one of its policies would invent an answer.
+            problem(item.range, "a policy of " + pr.arn + " could not be read: the principal is left out of the analysis",
+                    Severity::Warning);
+            return;
           }
+          if (pol) pr.policies.push_back(std::move(*pol));
         }
       }
     }
     if (const JsonValue* b = o.find("permission_boundary")) {
-      pr.boundary = policy_field(*b, PolicyKind::Boundary, pr.arn + " permission boundary");
+      bool failed = false;
+      pr.boundary = policy_field(*b, PolicyKind::Boundary, pr.arn + " permission boundary", failed);
+      if (failed) {
+        problem(b->range, "the permission boundary of " + pr.arn + " could not be read: the principal is left out of the analysis",
+                Severity::Warning);
+        return;
+      }
     }
     inv_.principals.push_back(std::move(pr));
   }
@@ -261,7 +328,11 @@ class InventoryReader {
         for (const auto& item : level.items) {
           std::string name = std::string(kind == PolicyKind::Scp ? "SCP" : "RCP") + " of " + acct.key + " level " +
                              std::to_string(li) + " #" + std::to_string(pi++);
-          if (auto pol = policy_field(item, kind, name)) pols.push_back(std::move(*pol));
+          bool failed = false;
+          if (auto pol = policy_field(item, kind, name, failed)) pols.push_back(std::move(*pol));
+          if (failed) {
+            problem(item.range, name + " could not be read: its level is analyzed without it", Severity::Warning);
+          }
         }
         levels.push_back(std::move(pols));
         ++li;
@@ -291,10 +362,10 @@ class InventoryReader {
         return;
       }
       for (const auto& i : a->items) {
-        if (i.is_string()) {
+        if (i.is_string() && i.text.size() == 12 && i.text.find_first_not_of("0123456789") == std::string::npos) {
           inv_.org_accounts.push_back(i.text);
         } else {
-          problem(i.range, "account ids must be strings");
+          problem(i.range, "organization accounts must be 12-digit account ids as strings");
         }
       }
     }

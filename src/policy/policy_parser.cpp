@@ -226,7 +226,10 @@ class PolicyReader {
     }
 
     // A statement without a valid Effect or Action cannot be evaluated: it is reported and left out.
-    if (have_effect && have_action) policy.statements.push_back(std::move(st));
+    if (have_effect && have_action) {
+      compile_statement(st);  // the evaluator's per-pattern facts, once
+      policy.statements.push_back(std::move(st));
+    }
   }
 
   void read_principals(const JsonValue& v, Statement& st) {
@@ -394,9 +397,17 @@ PolicyKind detect_policy_kind(const JsonValue& document) {
   if (statements->is_object()) list.push_back(statements);
   for (const auto& s : statements->items) list.push_back(&s);
   bool principal = false, kms = false, secrets = false;
+  // RCPs are Deny statements for every principal ("*"); a usable key or secret policy allows something.
+  bool all_deny_to_everyone = !list.empty();
   for (const JsonValue* s : list) {
     if (!s->is_object()) continue;
     if (s->find("Principal") || s->find("NotPrincipal")) principal = true;
+    const JsonValue* effect = s->find("Effect");
+    const JsonValue* who = s->find("Principal");
+    bool everyone = who && ((who->is_string() && who->text == "*") ||
+                            (who->is_object() && who->find("AWS") && who->find("AWS")->is_string() &&
+                             who->find("AWS")->text == "*"));
+    if (!effect || !effect->is_string() || effect->text != "Deny" || !everyone) all_deny_to_everyone = false;
     for (const char* field : {"Action", "NotAction"}) {
       const JsonValue* a = s->find(field);
       if (!a) continue;
@@ -411,6 +422,7 @@ PolicyKind detect_policy_kind(const JsonValue& document) {
     }
   }
   if (!principal) return PolicyKind::Identity;
+  if (all_deny_to_everyone) return PolicyKind::Rcp;
   if (kms && !secrets) return PolicyKind::KeyPolicy;
   if (secrets && !kms) return PolicyKind::SecretPolicy;
   return PolicyKind::Unknown;

@@ -21,6 +21,7 @@ TEST_CASE("cli: simulate --case gives the decision AWS would") {
       {"cross-account-iam-alone-denied.json", "implicit_deny", 1},
       {"scp-explicit-deny.json", "explicit_deny", 1},
       {"absent-key-ifexists.json", "allow", 0},
+      {"kms-action-case.json", "implicit_deny", 1},
   };
   for (const auto& c : cases) {
     CAPTURE(c.file);
@@ -77,6 +78,10 @@ TEST_CASE("cli: usage errors exit 2") {
                        "fixtures/examples/01-default-key-broken")
             .exit_code == 2);
   CHECK(e2e::threegate("--version").exit_code == 0);
+  CHECK(e2e::threegate("simulate --principal arn:aws:iam::222222222222:role/app --region eu-west-3 "
+                       "--secret arn:aws:secretsmanager:us-east-1:111111111111:secret:prod/app/db-credentials-AbCdEf "
+                       "fixtures/examples/01-default-key-broken")
+            .exit_code == 2);
 }
 
 TEST_CASE("cli: --fail-on sets the exit threshold") {
@@ -107,5 +112,9 @@ TEST_CASE("cli: one bad file never stops the analysis of the others") {
   CHECK(rules.count("TG202@c-public.json") == 1);
   CHECK(rules.count("TG402@d-not-a-policy.json") == 1);  // said, not skipped silently
   CHECK(j["summary"]["files"] == 4);
+  // The same file named twice is read once.
+  auto twice = e2e::threegate_json("check --format json " + (dir / "c-public.json").string() + " " + dir.string() + "/./c-public.json");
+  CHECK(twice["summary"]["files"] == 1);
+  CHECK(twice["findings"].size() == 1);
   fs::remove_all(dir);
 }

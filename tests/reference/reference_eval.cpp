@@ -210,7 +210,13 @@ Decision evaluate(const Request& r, const PolicySet& ps) {
     for (auto* a : ok) allowed = allowed || lower(r.action) == a;
     A = allowed ? t_and(t_and(t_and(t_and(t_or(direct, account), I), B), S), scp) : T::False;
   } else if (ps.kms_key) {
-    A = t_and(t_or(t_and(t_and(direct, B), S), t_and(t_and(t_and(account, I), B), S)), scp);
+    // A grant to the caller's own user/session ARN escapes the boundary and session policy for
+    // keys too: the key policy allows explicitly, which is all KMS adds (IAM guide,
+    // reference_policies_evaluation-logic_policy-eval-denyallow: "If a resource-based policy grants
+    // permission directly to the IAM user or the session principal that is making the request, then
+    // an implicit deny in an identity-based policy, a permissions boundary, or a session policy does
+    // not impact the final decision").
+    A = t_and(t_or(t_or(t_and(t_and(direct, B), S), t_and(t_and(t_and(account, I), B), S)), exact), scp);
   } else if (cross) {
     A = t_and(t_and(t_and(t_and(I, B), S), scp), t_or(direct, account));
   } else {

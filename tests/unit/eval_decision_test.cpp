@@ -155,11 +155,42 @@ TEST_CASE("KMS: the key policy must allow") {
   const Policy& d = stmt(R"("Effect":"Deny","Action":"kms:Decrypt","Resource":"*")");
   deny.identity.push_back(&d);
   CHECK(decide(decrypt(kSessionA), deny) == Decision::ExplicitDeny);
-  // A direct grant to a session is still limited by the boundary for keys.
+  // A key-policy grant naming the session or user ARN directly is not limited by an implicit
+  // deny of the boundary or session policy (semantics 1.4, 2.2). IAM User Guide,
+  // reference_policies_evaluation-logic_policy-eval-denyallow: "If a resource-based policy grants
+  // permission directly to the IAM user or the session principal that is making the request, then
+  // an implicit deny in an identity-based policy, a permissions boundary, or a session policy does
+  // not impact the final decision"; access_policies#policies_session: "a permissions boundary does
+  // not limit permissions granted by a resource-based policy that specifies the ARN of the
+  // resulting session". KMS only adds that the key policy must allow explicitly, which it does.
+  const Policy& s3_only_boundary = stmt(R"("Effect":"Allow","Action":"s3:*","Resource":"*")", PolicyKind::Boundary);
+  const Policy& s3_only_session = stmt(R"("Effect":"Allow","Action":"s3:*","Resource":"*")", PolicyKind::Session);
   PolicySet b = no_iam;
   b.resource = &key_policy(R"({"AWS":"arn:aws:sts::111122223333:assumed-role/app/s1"})");
-  b.boundary = &stmt(R"("Effect":"Allow","Action":"s3:*","Resource":"*")", PolicyKind::Boundary);
-  CHECK(decide(decrypt(kSessionA), b) == Decision::ImplicitDeny);
+  b.boundary = &s3_only_boundary;
+  CHECK(decide(decrypt(kSessionA), b) == Decision::Allow);
+  PolicySet bs = b;  // the same with a session policy instead
+  bs.boundary = nullptr;
+  bs.session = &s3_only_session;
+  CHECK(decide(decrypt(kSessionA), bs) == Decision::Allow);
+  PolicySet bu = b;  // a grant to the user ARN
+  bu.resource = &key_policy(R"({"AWS":"arn:aws:iam::111122223333:user/alice"})");
+  CHECK(decide(decrypt(kUserA), bu) == Decision::Allow);
+  // A grant to the role ARN stays limited by them, as for other resources.
+  PolicySet br = b;
+  br.resource = &key_policy(R"({"AWS":"arn:aws:iam::111122223333:role/app"})");
+  CHECK(decide(decrypt(kSessionA), br) == Decision::ImplicitDeny);
+  PolicySet brs = bs;
+  brs.resource = br.resource;
+  CHECK(decide(decrypt(kSessionA), brs) == Decision::ImplicitDeny);
+  // An explicit deny in the boundary still wins.
+  PolicySet bd = b;
+  bd.boundary = &stmt(R"("Effect":"Deny","Action":"kms:*","Resource":"*")", PolicyKind::Boundary);
+  CHECK(decide(decrypt(kSessionA), bd) == Decision::ExplicitDeny);
+  // So do SCPs: the grant does not escape a guardrail.
+  PolicySet bscp = b;
+  bscp.scps = {{&stmt(R"("Effect":"Allow","Action":"s3:*","Resource":"*")", PolicyKind::Scp)}};
+  CHECK(decide(decrypt(kSessionA), bscp) == Decision::ImplicitDeny);
 }
 
 TEST_CASE("KMS cross account: key policy and IAM, only some actions") {

@@ -229,3 +229,65 @@ TEST_CASE("gates: the fast path agrees with the explained check on every fixture
   }
   CHECK(compared > 50);
 }
+
+TEST_CASE("gates: an AWS-managed key exported without its policy is modelled with the policy AWS fixes") {
+  auto w = load(R"({"keys": [{"arn": "arn:aws:kms:us-east-1:111111111111:key/k9", "manager": "AWS",
+      "aliases": ["alias/aws/secretsmanager"], "policy": null}],
+    "secrets": [{"arn": ")" + std::string(kSecret) + R"(", "kms_key": "arn:aws:kms:us-east-1:111111111111:key/k9"}],
+    "principals": [{"arn": "arn:aws:iam::111111111111:role/local", "policies": [{"Version": "2012-10-17",
+      "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}]}]})");
+  // Same account: no IAM decrypt needed; another account: the key closes.
+  ReadCheck same = read(*w, "arn:aws:iam::111111111111:role/local");
+  CHECK(same.decision == Decision::Allow);
+  CHECK(same.caller_iam.state == GateState::Open);
+  ReadCheck other = read(*w);
+  CHECK(other.key_issue == KeyIssue::AwsManagedCrossAccount);
+  CHECK(other.key_policy.state == GateState::Closed);
+}
+
+TEST_CASE("gates: a same-account caller with an unknown key policy depends, it is not denied") {
+  auto w = load(R"({"keys": [{"arn": "arn:aws:kms:us-east-1:111111111111:key/k1", "policy": null}],
+    "secrets": [{"arn": ")" + std::string(kSecret) + R"(", "kms_key": "arn:aws:kms:us-east-1:111111111111:key/k1"}],
+    "principals": [{"arn": "arn:aws:iam::111111111111:role/local", "policies": [{"Version": "2012-10-17",
+      "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}]}]})");
+  ReadCheck c = read(*w, "arn:aws:iam::111111111111:role/local");
+  CHECK(c.decision == Decision::Depends);
+  CHECK(c.caller_iam.state == GateState::Depends);
+  CHECK(c.key_policy.state == GateState::Depends);
+}
+
+TEST_CASE("gates: kms:ViaService ends in amazonaws.com in every partition") {
+  auto w = load(R"({"secrets": [{"arn": "arn:aws-cn:secretsmanager:cn-north-1:111111111111:secret:db-AbCdEf", "kms_key": null}],
+    "principals": [{"arn": "arn:aws-cn:iam::111111111111:role/local", "policies": [{"Version": "2012-10-17",
+      "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}]}]})");
+  RequestPrincipal p;
+  std::string error;
+  REQUIRE(parse_request_principal("arn:aws-cn:iam::111111111111:role/local", p, error));
+  const SecretRecord& s = w->inv.secrets.front();
+  ReadCheck c = check_read(w->inv, p, w->inv.find_principal(p.arn), s, "cn-north-1");
+  const ContextValue* via = c.decrypt_request.context.find("kms:viaservice");
+  REQUIRE(via);
+  CHECK(via->values.front() == "secretsmanager.cn-north-1.amazonaws.com");
+  CHECK(c.decision == Decision::Allow);  // the AWS-managed key of its own account
+}
+
+TEST_CASE("inventory: a malformed entry is left out and said so, never kept with a default") {
+  SourceSet sources;
+  Inventory inv;
+  Diagnostics diags;
+  const SourceFile* f = sources.add("inv.json", R"({"secrets": [
+    {"arn": "arn:aws:secretsmanager:us-east-1:111111111111:secret:a-AbCdEf", "kms_key": 12},
+    {"arn": "arn:aws:secretsmanager:us-east-1:111111111111:secret:b-AbCdEf", "policy": "missing.json"},
+    {"arn": "arn:aws:secretsmanager:us-east-1:111111111111:secret:c-AbCdEf",
+     "replicas": [{"region": "us-east-1"}, {"region": "not a region"}, {"region": "eu-west-1"}]}]})");
+  auto r = parse_json(*f);
+  REQUIRE(r.ok());
+  std::vector<std::string> refs;
+  load_inventory(*r.value, *f, sources, inv, diags, refs);
+  REQUIRE(inv.secrets.size() == 1);
+  CHECK(inv.secrets.front().name == "c-AbCdEf");
+  REQUIRE(inv.secrets.front().replicas.size() == 1);
+  CHECK(inv.secrets.front().replicas.front().region == "eu-west-1");
+  CHECK(diags.size() >= 5);
+  for (const auto& d : diags) CHECK(d.range.known());
+}

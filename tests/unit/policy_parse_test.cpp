@@ -178,4 +178,7 @@ TEST_CASE("policy: kind detection") {
   CHECK(detect(R"({"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]})") == PolicyKind::Identity);
   CHECK(detect(R"({"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]})") ==
         PolicyKind::Unknown);
+  // A perimeter: only Deny statements for every principal.
+  CHECK(detect(R"({"Statement":[{"Effect":"Deny","Principal":"*","Action":["kms:*","s3:*"],"Resource":"*",
+    "Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-1"}}}]})") == PolicyKind::Rcp);
 }
