@@ -2,6 +2,7 @@
 // adapter turns its documents into these types, each element with its source range.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -102,6 +103,13 @@ constexpr uint64_t lower8(uint64_t x) {
 constexpr uint64_t load8(const char* p, size_t n) {  // n <= 8 bytes, little-endian order
   uint64_t v = 0;
   for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+// The little-endian word of the 8 bytes at p.
+inline uint64_t word8(const char* p) {
+  uint64_t v;
+  __builtin_memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
   return v;
 }
 }  // namespace key_hash_detail

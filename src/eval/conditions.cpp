@@ -130,7 +130,7 @@ Tri any_value(const Condition& c, std::string_view v, const RequestContext& ctx,
   // The commonest case, StringEquals/StringNotEquals on literal values, without the general switch.
   if (!subst && (c.op == Op::StringEquals || c.op == Op::StringNotEquals)) {
     for (const Text& pv : c.values)
-      if (pv.value.size() == v.size() && std::memcmp(pv.value.data(), v.data(), v.size()) == 0) return Tri::True;
+      if (pv.value.size() == v.size() && same_bytes(pv.value.data(), v.data(), v.size())) return Tri::True;
     return Tri::False;
   }
   Tri result = Tri::False;

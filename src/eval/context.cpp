@@ -14,30 +14,28 @@ bool same_key(std::string_view stored, std::string_view key) {
   using namespace key_hash_detail;
   const size_t n = key.size();
   if (stored.size() != n) return false;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t a, b;
-    std::memcpy(&a, stored.data() + i, 8);
-    std::memcpy(&b, key.data() + i, 8);
-    if (a != lower8(b)) return false;  // bytewise: the byte order does not matter
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i)
+      if (stored[i] != eval_detail::ascii_lower(key[i])) return false;
+    return true;
   }
-  for (; i < n; ++i)
-    if (stored[i] != eval_detail::ascii_lower(key[i])) return false;
-  return true;
+  for (size_t i = 0;; i += 8) {
+    if (i + 8 > n) i = n - 8;  // the last word overlaps bytes already found equal
+    if (word8(stored.data() + i) != lower8(word8(key.data() + i))) return false;
+    if (i + 8 == n) return true;
+  }
 }
 
-// context_key_hash reads bytes in little-endian order; on a little-endian machine a word load.
+// context_key_hash with word loads: the tail of a key of 8 bytes or more is read as the last
+// word shifted down (the same value as load8 of the tail).
 uint32_t key_hash(std::string_view key) {
-  if constexpr (std::endian::native != std::endian::little) return context_key_hash(key);
   using namespace key_hash_detail;
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
+  const size_t n = key.size();
+  if (n < 8) return context_key_hash(key);
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
   size_t i = 0;
-  for (; i + 8 <= key.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, key.data() + i, 8);
-    h = (h ^ lower8(w)) * 0xff51afd7ed558ccdULL;
-  }
-  if (i < key.size()) h = (h ^ lower8(load8(key.data() + i, key.size() - i))) * 0xff51afd7ed558ccdULL;
+  for (; i + 8 <= n; i += 8) h = (h ^ lower8(word8(key.data() + i))) * 0xff51afd7ed558ccdULL;
+  if (i < n) h = (h ^ lower8(word8(key.data() + n - 8) >> (8 * (8 - (n - i))))) * 0xff51afd7ed558ccdULL;
   h ^= h >> 29;
   return static_cast<uint32_t>(h ^ (h >> 32));
 }
@@ -59,7 +57,7 @@ ContextValue& RequestContext::slot(std::string_view key) {
   bloom_ |= uint64_t{1} << (hash & 63);
   std::string& name = entries_.back().first;
   name.assign(key);
-  for (char& c : name) c = eval_detail::ascii_lower(c);
+  eval_detail::copy_lower(name.data(), name.data(), name.size());
   return entries_.back().second;
 }
 
@@ -136,7 +134,11 @@ const ContextValue* RequestContext::find(std::string_view key_lower, uint32_t ha
     const uint32_t* h = c->hashes_.data();
     const size_t n = c->hashes_.size();
     for (size_t i = 0; i < n; ++i)
-      if (h[i] == hash && c->entries_[i].first == key_lower) return &c->entries_[i].second;
+      if (h[i] == hash) {
+        const std::string& name = c->entries_[i].first;
+        if (name.size() == key_lower.size() && eval_detail::same_bytes(name.data(), key_lower.data(), name.size()))
+          return &c->entries_[i].second;
+      }
   }
   return nullptr;
 }

@@ -27,6 +27,18 @@ Tri arn_matches_unknown_id(std::string_view pattern, std::string_view arn);
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool iequals(std::string_view a, std::string_view b);
 
+// Copies n bytes from `from` to `to` (which may be the same), ASCII-lowercased, eight at a time.
+inline void copy_lower(char* to, const char* from, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, from + i, 8);
+    w = key_hash_detail::lower8(w);  // bytewise: the byte order does not matter
+    std::memcpy(to + i, &w, 8);
+  }
+  for (; i < n; ++i) to[i] = ascii_lower(from[i]);
+}
+
 // ---- compiled patterns (policy.hpp) ----------------------------------------------------------
 
 // `n` bytes at a and b are equal. The first and last bytes are compared inline first: most
@@ -34,6 +46,14 @@ bool iequals(std::string_view a, std::string_view b);
 inline bool same_bytes(const char* a, const char* b, size_t n) {
   if (n == 0) return true;
   if (a[0] != b[0] || a[n - 1] != b[n - 1]) return false;
+  if (n >= 8 && n <= 16) {  // two words, overlapping: account ids, actions, condition keys
+    uint64_t x0, y0, x1, y1;
+    std::memcpy(&x0, a, 8);
+    std::memcpy(&y0, b, 8);
+    std::memcpy(&x1, a + n - 8, 8);
+    std::memcpy(&y1, b + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
   return n <= 2 || std::memcmp(a + 1, b + 1, n - 2) == 0;
 }
 

@@ -126,7 +126,7 @@ class Evaluator {
       : req_(request), ps_(policies), explain_(options.explain), out_(out) {
     const std::string& a = request.action;
     if (a.size() <= action_buf_.size()) {
-      for (size_t i = 0; i < a.size(); ++i) action_buf_[i] = ascii_lower(a[i]);
+      copy_lower(action_buf_.data(), a.data(), a.size());
       action_ = std::string_view(action_buf_.data(), a.size());
     } else {
       action_heap_ = a;
@@ -241,7 +241,7 @@ class Evaluator {
     }
     const Tri r = resource_hit(st, variables, nullptr);
     if (r == Tri::False) return r;
-    const Tri c = eval_conditions(st, req_.context, variables, nullptr);
+    const Tri c = st.conditions.empty() ? Tri::True : eval_conditions(st, req_.context, variables, nullptr);
     const Tri t = tri_and(r, c);
     if (t == Tri::Unknown) {
       scratch_.clear();
@@ -419,7 +419,9 @@ void Evaluator::decide() {
   const RequestPrincipal& p = req_.principal;
   // An unknown resource account is taken as the caller's (same account).
   const bool accountless = p.account.empty();
-  const bool cross = !accountless && !req_.resource_account.empty() && p.account != req_.resource_account;
+  const bool cross = !accountless && !req_.resource_account.empty() &&
+                     !(p.account.size() == req_.resource_account.size() &&
+                       same_bytes(p.account.data(), req_.resource_account.data(), p.account.size()));
   out_.cross_account = cross;
 
   bool kms_cross_ok = false;
