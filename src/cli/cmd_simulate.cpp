@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -412,19 +413,22 @@ int simulate_read(const SimulateArgs& args) {
   }
   print_diagnostics(a.diagnostics);
   // The inventory that holds the secret (else the first one) is completed by standalone files.
-  Scope* target = &a.scopes.front();
+  // scopes[0] holds the standalone policy files; each inventory is a scope of its own.
+  Scope* target = a.scopes.size() > 1 ? &a.scopes[1] : &a.scopes.front();
   for (size_t i = 1; i < a.scopes.size(); ++i) {
-    if (target == &a.scopes.front() || a.scopes[i].inventory.find_secret(args.secret)) target = &a.scopes[i];
-    if (a.scopes[i].inventory.find_secret(args.secret)) break;
+    if (a.scopes[i].inventory.find_secret(args.secret)) {
+      target = &a.scopes[i];
+      break;
+    }
   }
   Inventory& inv = target->inventory;
 
   // Standalone policy files fill in what the inventory lacks, by kind.
-  std::vector<const Policy*> loose_of[8];
-  for (const auto& l : a.scopes.front().inventory.loose) loose_of[static_cast<int>(l.policy.kind)].push_back(&l.policy);
+  std::map<PolicyKind, std::vector<const Policy*>> loose_of;
+  for (const auto& l : a.scopes.front().inventory.loose) loose_of[l.policy.kind].push_back(&l.policy);
   bool ambiguous = false;
   auto single = [&](PolicyKind k, const char* what) -> const Policy* {
-    auto& v = loose_of[static_cast<int>(k)];
+    auto& v = loose_of[k];
     if (v.size() > 1) {
       std::cerr << "threegate: more than one " << what << " policy file given\n";
       ambiguous = true;
@@ -478,7 +482,7 @@ int simulate_read(const SimulateArgs& args) {
     secret = &inv.secrets.back();
   }
   const PrincipalRecord* record = inv.find_principal(principal.role_arn.empty() ? principal.arn : principal.role_arn);
-  auto& loose_identity = loose_of[static_cast<int>(PolicyKind::Identity)];
+  auto& loose_identity = loose_of[PolicyKind::Identity];
   if (!record && (!loose_identity.empty() || loose_boundary)) {
     PrincipalRecord pr;
     pr.arn = principal.role_arn.empty() ? principal.arn : principal.role_arn;
@@ -488,12 +492,12 @@ int simulate_read(const SimulateArgs& args) {
     inv.principals.push_back(std::move(pr));
     record = &inv.principals.back();
   }
-  if (auto& scps = loose_of[static_cast<int>(PolicyKind::Scp)]; !scps.empty() && !inv.scps.count(principal.account)) {
+  if (auto& scps = loose_of[PolicyKind::Scp]; !scps.empty() && !inv.scps.count(principal.account)) {
     std::vector<Policy> level;
     for (const Policy* p : scps) level.push_back(*p);
     inv.scps[principal.account].push_back(std::move(level));
   }
-  if (auto& rcps = loose_of[static_cast<int>(PolicyKind::Rcp)]; !rcps.empty() && !inv.rcps.count(secret->account)) {
+  if (auto& rcps = loose_of[PolicyKind::Rcp]; !rcps.empty() && !inv.rcps.count(secret->account)) {
     std::vector<Policy> level;
     for (const Policy* p : rcps) level.push_back(*p);
     inv.rcps[secret->account].push_back(std::move(level));

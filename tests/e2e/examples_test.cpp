@@ -112,3 +112,21 @@ TEST_CASE("simulate: replica regions are each reported") {
   CHECK(j["regions"][1]["decision"] == "implicit_deny");
   CHECK(j["regions"][2]["key_issue"] == "aws_managed_key_cross_account");
 }
+
+TEST_CASE("simulate: standalone policy files, with the key named by --key") {
+  const std::string secret = "arn:aws:secretsmanager:us-east-1:111111111111:secret:prod/app/db-credentials-AbCdEf";
+  const std::string key = "arn:aws:kms:us-east-1:111111111111:key/0b5c8e1a-2f3d-4e6b-9a7c-1d2e3f4a5b6c";
+  const std::string files =
+      " fixtures/examples/02-cmk-fixed/policies/key-policy.json fixtures/examples/02-cmk-fixed/policies/app-identity.json"
+      " fixtures/examples/01-default-key-broken/policies/secret-policy.json";
+  int code = -1;
+  auto j = e2e::threegate_json("simulate --format json --principal arn:aws:iam::222222222222:role/app --secret " + secret +
+                                   " --key " + key + files,
+                               &code);
+  REQUIRE(j.is_object());
+  CHECK(code == 0);
+  CHECK(j["decision"] == "allow");
+  CHECK(j["gates"]["key_policy"]["deciding"][0]["statement"] == "AllowConsumerAppDecryptViaSecretsManager");
+  // A key policy file without --key cannot be tied to a key ARN.
+  CHECK(e2e::threegate("simulate --principal arn:aws:iam::222222222222:role/app --secret " + secret + files).exit_code == 2);
+}
