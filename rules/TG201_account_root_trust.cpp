@@ -42,8 +42,9 @@ const RuleInfo kTG201{
  "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}}})",
         "Name the role (or user) that needs access instead of the account, or keep the account principal and add a "
         "condition such as `\"ArnLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::222222222222:role/app\"}`. When the "
-        "inventory declares intended readers in that account, the finding's fix names them. If trusting the whole "
-        "account is intended, suppress the finding with a reason.",
+        "inventory declares intended readers in that account, the finding's fix names them. Trusting the whole "
+        "account is what AWS shows for cross-account keys; if it is intended, this warning can be left (`--fail-on "
+        "error` lets it pass).",
     },
     &run,
 };

@@ -40,8 +40,8 @@ const RuleInfo kTG203{
  "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}}})",
         "Add a `kms:ViaService` condition naming the service that uses the key on the consumer's behalf (the "
         "finding's fix adds `secretsmanager.<key region>.amazonaws.com` when the key's region is known; name another "
-        "service if the key serves one). If the other account must call KMS directly, suppress the finding with a "
-        "reason.",
+        "service if the key serves one). If the other account must call KMS directly, keep the grant narrow (one "
+        "role, only the actions it needs); the finding is a warning, which `--fail-on error` lets pass.",
     },
     &run,
 };
