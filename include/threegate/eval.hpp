@@ -45,6 +45,7 @@ struct ContextValue {
   std::vector<std::string> values;
   bool multi = false;    // a multi-valued key (a JSON array in a case file)
   bool unknown = false;  // present but its value is not known at analysis time
+  bool symbolic = false;  // some value holds a symbol (symbol.hpp): matched in three values
 };
 
 // A context may chain to a parent holding the keys shared by many requests (those of the

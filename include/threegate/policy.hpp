@@ -34,6 +34,8 @@ struct PrincipalRef {
   Range range;
 };
 
+// Strings of the model may hold symbols (symbol.hpp): values Terraform knows only after apply.
+
 // ---- compiled forms ----------------------------------------------------------------------------
 // Facts about a pattern that do not depend on the request, computed once by the parser
 // (compile_statement) so that the evaluator matches most entries with a length check and a
@@ -58,6 +60,7 @@ struct CompiledPattern {
   };
   Kind kind = General;
   bool has_variable = false;  // resources: "${" occurs (kind is then General)
+  bool has_symbol = false;    // resources: a symbol (symbol.hpp) occurs (kind is then General)
   uint32_t prefix_size = 0;   // PrefixSuffix only
   std::string literal;        // actions: lowercase
 };
@@ -160,6 +163,7 @@ struct Condition {
   // Compiled facts (see CompiledPattern): valid only when `compiled` is set.
   bool compiled = false;
   bool values_have_variables = false;  // some value holds "${"
+  bool values_have_symbols = false;    // some value holds a symbol (symbol.hpp)
   uint32_t key_hash = 0;               // context_key_hash(key_lower)
 };
 
@@ -194,6 +198,8 @@ struct Statement {
   std::vector<CompiledPattern> action_patterns;
   std::vector<CompiledPattern> resource_patterns;
   std::vector<CompiledPrincipal> principal_patterns;
+  bool principals_have_symbols = false;  // some principal entry holds a symbol (symbol.hpp)
+  bool actions_have_symbols = false;     // some action entry holds a symbol
 };
 
 // Fills the compiled forms of a statement (and of its conditions) from its elements. The parser

@@ -4,10 +4,13 @@
 // evaluator matches them in three values: a symbol equals itself, and where the answer depends
 // on what an unknown symbol turns out to be, the answer is Unknown and the symbol is named.
 //
-// Encoding: "\x01" kind ':' name "\x02" inside an ordinary string, e.g.
-// "arn:aws:iam::\x01a:data.aws_caller_identity.current.account_id\x02:root". The control
+// Encoding: "\x02" kind name "\x03" inside an ordinary string, e.g.
+// "arn:aws:iam::\x02adata.aws_caller_identity.current.account_id\x03:root". The control
 // characters cannot occur in an AWS policy (the policy reader rejects them), so a string
-// without "\x01" is an ordinary value and every fast path stays as it is.
+// without "\x02" is an ordinary value and every fast path stays as it is. (The evaluator uses
+// "\x01" internally to escape substituted text in patterns.) Inside the name, the characters
+// that mean something to matching (':' '/' '*' '?' '$') are stored as "\x04".."\x08", so that
+// an encoded symbol never splits an ARN, a path, or acts as a wildcard or a policy variable.
 #pragma once
 
 #include <string>
@@ -16,8 +19,8 @@
 
 namespace threegate {
 
-inline constexpr char kSymbolBegin = '\x01';
-inline constexpr char kSymbolEnd = '\x02';
+inline constexpr char kSymbolBegin = '\x02';
+inline constexpr char kSymbolEnd = '\x03';
 
 enum class SymbolKind : char {
   // A value nobody knows before apply (a variable without a default, a region or partition
@@ -39,9 +42,15 @@ inline bool has_symbol(std::string_view s) { return s.find(kSymbolBegin) != std:
 
 struct SymbolRef {
   SymbolKind kind;
-  std::string_view name;
+  std::string name;   // decoded
   size_t begin, end;  // the encoded span in the string
 };
+
+// True when `s` holds a symbol of kind Unknown (the only kind whose value may be anything).
+bool has_unknown_symbol(std::string_view s);
+
+// The decoded name of one encoded symbol span ("\x02u…\x03"); the text itself otherwise.
+std::string symbol_name(std::string_view encoded);
 
 // The symbols of a string, in order (malformed spans are ignored).
 std::vector<SymbolRef> symbols_in(std::string_view s);

@@ -2,6 +2,7 @@
 // ORed; negated operators hold when no value matches; unparseable values match nothing.
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -122,9 +123,60 @@ bool positive_match(Op op, std::string_view request, std::string_view policy, bo
   return false;
 }
 
+// positive_match in three values, for a request or policy value holding symbols.
+Tri symbolic_match(Op op, std::string_view request, std::string_view policy, bool escaped, KeySink* sink) {
+  switch (op) {
+    case Op::StringEquals:
+    case Op::StringNotEquals: return symbolic_equal(request, policy, false, sink);
+    case Op::StringEqualsIgnoreCase:
+    case Op::StringNotEqualsIgnoreCase: return symbolic_equal(request, policy, true, sink);
+    case Op::StringLike:
+    case Op::StringNotLike: return symbolic_glob(policy, request, false, escaped, sink);
+    case Op::ArnEquals:
+    case Op::ArnLike:
+    case Op::ArnNotEquals:
+    case Op::ArnNotLike: return symbolic_arn(policy, request, escaped, sink);
+    default:
+      // A number, date, address or flag that is not known yet may be anything.
+      if (has_unknown_symbol(request) || has_unknown_symbol(policy)) {
+        note_unknown_symbols(request, sink);
+        note_unknown_symbols(policy, sink);
+        return Tri::Unknown;
+      }
+      return to_tri(positive_match(op, request, policy, escaped));
+  }
+}
+
+// any_value when the request value or a policy value holds symbols.
+Tri any_value_symbolic(const Condition& c, std::string_view v, const RequestContext& ctx, bool variables,
+                       KeySink* sink) {
+  const bool subst = variables && takes_variables(c.op);
+  Tri result = Tri::False;
+  std::string buffer;
+  for (const Text& pv : c.values) {
+    Tri t = Tri::False;
+    if (subst && has_variable(pv.value)) {
+      switch (substitute(pv.value, ctx, uses_glob(c.op), buffer, sink)) {
+        case Subst::Ok: t = symbolic_match(c.op, v, buffer, uses_glob(c.op), sink); break;
+        case Subst::NoMatch: break;
+        case Subst::Unknown: t = Tri::Unknown; break;
+      }
+    } else {
+      t = symbolic_match(c.op, v, pv.value, false, sink);
+    }
+    result = tri_or(result, t);
+    if (result == Tri::True) return result;
+  }
+  return result;
+}
+
 // Does any policy value match request value `v` (positive sense)?
-Tri any_value(const Condition& c, std::string_view v, const RequestContext& ctx, bool variables,
+Tri any_value(const Condition& c, std::string_view v, bool v_symbolic, const RequestContext& ctx, bool variables,
               KeySink* sink) {
+  // Symbols (symbol.hpp) are matched in three values; nothing else pays for them.
+  if ((c.compiled && c.values_have_symbols) || v_symbolic ||
+      (!c.compiled && std::any_of(c.values.begin(), c.values.end(), [](const Text& t) { return has_symbol(t.value); })))
+    return any_value_symbolic(c, v, ctx, variables, sink);
   // The parser noted whether any value holds "${" (Condition::compiled): then none is searched.
   const bool subst = variables && takes_variables(c.op) && (!c.compiled || c.values_have_variables);
   // The commonest case, StringEquals/StringNotEquals on literal values, without the general switch.
@@ -139,7 +191,12 @@ Tri any_value(const Condition& c, std::string_view v, const RequestContext& ctx,
     if (subst && has_variable(pv.value)) {
       switch (substitute(pv.value, ctx, uses_glob(c.op), buffer, sink)) {
         case Subst::Ok:
-          if (positive_match(c.op, v, buffer, true)) return Tri::True;
+          if (has_symbol(buffer)) {  // a substituted value not known before apply
+            result = tri_or(result, symbolic_match(c.op, v, buffer, uses_glob(c.op), sink));
+            if (result == Tri::True) return result;
+          } else if (positive_match(c.op, v, buffer, true)) {
+            return Tri::True;
+          }
           break;
         case Subst::NoMatch: break;
         case Subst::Unknown: result = Tri::Unknown; break;
@@ -190,8 +247,8 @@ Tri eval_one(const Condition& c, const RequestContext& ctx, bool variables, KeyS
   // Each request value: does it satisfy the operator (negation applied per value for set
   // operators)? Re-evaluated with the sink only when unknown, so only keys that matter are kept.
   auto per_value = [&](std::string_view value) {
-    Tri t = any_value(c, value, ctx, variables, nullptr);
-    if (t == Tri::Unknown && sink) any_value(c, value, ctx, variables, sink);
+    Tri t = any_value(c, value, v->symbolic, ctx, variables, nullptr);
+    if (t == Tri::Unknown && sink) any_value(c, value, v->symbolic, ctx, variables, sink);
     return t;
   };
   if (c.set == SetOperator::None) {

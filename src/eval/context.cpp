@@ -67,6 +67,7 @@ void RequestContext::set(std::string_view key, std::string value) {
   v.values[0] = std::move(value);
   v.multi = false;
   v.unknown = false;
+  v.symbolic = has_symbol(v.values[0]);
 }
 
 void RequestContext::assign(std::string_view key, std::string_view value) {
@@ -75,6 +76,7 @@ void RequestContext::assign(std::string_view key, std::string_view value) {
   v.values[0].assign(value);
   v.multi = false;
   v.unknown = false;
+  v.symbolic = has_symbol(value);
 }
 
 void RequestContext::set_multi(std::string_view key, std::vector<std::string> values) {
@@ -82,13 +84,19 @@ void RequestContext::set_multi(std::string_view key, std::vector<std::string> va
   v.values = std::move(values);
   v.multi = true;
   v.unknown = false;
+  v.symbolic = false;
+  for (const auto& x : v.values) v.symbolic = v.symbolic || has_symbol(x);
 }
 
 void RequestContext::assign_multi(std::string_view key, std::initializer_list<std::string_view> values) {
   ContextValue& v = slot(key);
   v.values.resize(values.size());
   size_t i = 0;
-  for (std::string_view value : values) v.values[i++].assign(value);
+  v.symbolic = false;
+  for (std::string_view value : values) {
+    v.values[i++].assign(value);
+    v.symbolic = v.symbolic || has_symbol(value);
+  }
   v.multi = true;
   v.unknown = false;
 }
@@ -98,6 +106,7 @@ void RequestContext::set_unknown(std::string_view key) {
   v.values.clear();
   v.multi = false;
   v.unknown = true;
+  v.symbolic = false;
 }
 
 void RequestContext::erase(std::string_view key) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "threegate/eval.hpp"
+#include "threegate/symbol.hpp"
 
 namespace threegate::eval_detail {
 
@@ -144,5 +145,30 @@ struct IpValue {
 // An address or CIDR block; a bare address gets a full prefix.
 bool parse_ip(std::string_view text, IpValue& out);
 bool ip_in(const IpValue& address, const IpValue& block);
+
+}  // namespace threegate::eval_detail
+
+namespace threegate::eval_detail {
+
+// ---- symbols (symbol.hpp) ----------------------------------------------------------------------
+// Matching for strings that hold symbols. A symbol is compared as the opaque text it is encoded
+// as, so it equals itself only; when that gives no match and an Unknown symbol is involved, the
+// answer is Unknown if some value of the Unknown symbols could make it match, False otherwise.
+// On Unknown, the Unknown symbols of both strings (their encoded spans) go to `sink`.
+
+// Glob (with '*' and '?' in the pattern; `escapes`: kEscape marks literals) in three values.
+Tri symbolic_glob(std::string_view pattern, std::string_view text, bool case_insensitive, bool escapes,
+                  KeySink* sink);
+// Equality in three values.
+Tri symbolic_equal(std::string_view a, std::string_view b, bool case_insensitive, KeySink* sink);
+// arn_matches in three values.
+Tri symbolic_arn(std::string_view pattern, std::string_view arn, bool escapes, KeySink* sink);
+// Appends the encoded spans of the Unknown symbols of `s`.
+void note_unknown_symbols(std::string_view s, KeySink* sink);
+
+// match_principal for a statement or caller holding symbols: `certainty` is True when the match
+// returned surely holds, Unknown when it may (False with PrincipalMatch::None).
+PrincipalMatch match_principal_symbolic(const Statement& statement, const RequestPrincipal& principal,
+                                        Tri& certainty, KeySink* sink);
 
 }  // namespace threegate::eval_detail

@@ -2,6 +2,7 @@
 // groups (identity allow, boundary, session, resource allows by principal match, SCP levels,
 // every deny); the decision is a small and/or expression over those groups. The fast path
 // (explain = false) allocates only when some value is unknown.
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cstdint>
@@ -133,6 +134,15 @@ class Evaluator {
       for (char& c : action_heap_) c = ascii_lower(c);
       action_ = action_heap_;
     }
+    const RequestPrincipal& p = request.principal;
+    principal_symbolic_ = has_symbol(p.arn) || has_symbol(p.account) || has_symbol(p.partition);
+    resource_symbolic_ = has_symbol(request.resource);
+    if (resource_symbolic_ && request.resource_id_unknown) {
+      // The unknown id becomes an Unknown symbol, so that one matcher handles both.
+      const size_t slash = request.resource.rfind('/');
+      symbolic_resource_ = request.resource.substr(0, slash + 1);
+      symbolic_resource_ += make_symbol(SymbolKind::Unknown, std::string(kResourceIdPrefix) + display_symbols(request.resource));
+    }
   }
 
   void run();
@@ -167,8 +177,29 @@ class Evaluator {
     return hit != st.not_action;
   }
 
+  // The actions of a statement holding symbols, in three values.
+  Tri symbolic_action_hit(const Statement& st, KeySink* sink) const {
+    Tri any = Tri::False;
+    for (const Text& a : st.actions) {
+      any = tri_or(any, a.value == "*" ? Tri::True : symbolic_glob(a.value, action_, true, false, sink));
+      if (any == Tri::True) break;
+    }
+    return st.not_action ? tri_not(any) : any;
+  }
+
   // One Resource entry (escaped: from variable substitution) against the request's resource.
   Tri resource_match(std::string_view pattern, KeySink* sink) const {
+    if (resource_symbolic_ || has_symbol(pattern)) {
+      if (!symbolic_resource_.empty()) return symbolic_arn(pattern, symbolic_resource_, true, sink);
+      if (req_.resource_id_unknown) {  // a symbolic pattern against the unknown id: both matter
+        const Tri t = arn_matches_unknown_id(pattern, req_.resource);
+        if (t != Tri::False) {
+          if (t == Tri::Unknown && sink) sink->push_back(kResourceIdKey);
+          return t;
+        }
+      }
+      return symbolic_arn(pattern, req_.resource, true, sink);
+    }
     if (!req_.resource_id_unknown) return to_tri(arn_matches_escaped(pattern, req_.resource));
     const Tri t = arn_matches_unknown_id(pattern, req_.resource);
     if (t == Tri::Unknown && sink) sink->push_back(kResourceIdKey);
@@ -187,12 +218,13 @@ class Evaluator {
   Tri resource_hit(const Statement& st, bool variables, KeySink* sink) {
     if (!st.has_resource) return Tri::True;  // tolerated: a missing Resource matches
     Tri any = Tri::False;
-    if (st.compiled && !req_.resource_id_unknown) {
+    if (st.compiled && !req_.resource_id_unknown && !resource_symbolic_) {
       // Compiled by the parser: most entries are decided by their kind's length check and memcmp.
       assert(st.resource_patterns.size() == st.resources.size());
       const Text* text = st.resources.data();
       for (const CompiledPattern& c : st.resource_patterns) {
         const Tri t = variables && c.has_variable ? substituted_resource(text->value, sink)
+                      : c.has_symbol              ? resource_match(text->value, sink)
                                                   : to_tri(compiled_resource_hit(c, req_.resource));
         ++text;
         any = tri_or(any, t);
@@ -211,6 +243,7 @@ class Evaluator {
 
   // Whether `text` (as key_text() writes it) names `key`; condition keys are case-insensitive.
   bool same_key(std::string_view text, std::string_view key) const {
+    if (!key.empty() && key[0] == kSymbolBegin) return text == symbol_name(key);
     if (key.data() != kResourceIdKey.data()) return iequals(text, key);
     return text.size() == kResourceIdPrefix.size() + req_.resource.size() && text.starts_with(kResourceIdPrefix) &&
            text.ends_with(req_.resource);
@@ -218,9 +251,10 @@ class Evaluator {
 
   // How a key in scratch_/keys_ is reported.
   std::string key_text(std::string_view key) const {
+    if (!key.empty() && key[0] == kSymbolBegin) return symbol_name(key);  // a symbol: its name
     if (key.data() != kResourceIdKey.data()) return std::string(key);
     std::string text(kResourceIdPrefix);
-    text += req_.resource;
+    text += display_symbols(req_.resource);
     return text;
   }
 
@@ -228,9 +262,20 @@ class Evaluator {
   // `variables`: policy.variables_enabled(), asked once per policy by the callers.
   Tri applies(const Statement& st, bool variables, bool check_principal, PrincipalMatch& pm) {
     pm = PrincipalMatch::None;
-    if (!action_hit(st)) return Tri::False;
+    Tri sure = Tri::True;  // below True only for symbols (symbol.hpp)
+    if (st.actions_have_symbols) {
+      sure = symbolic_action_hit(st, nullptr);
+      if (sure == Tri::False) return sure;
+    } else if (!action_hit(st)) {
+      return Tri::False;
+    }
+    const bool symbolic_principal = check_principal && (principal_symbolic_ || st.principals_have_symbols ||
+                                                        (!st.compiled && principals_have_symbols(st)));
     if (check_principal) {
-      pm = match_principal(st, req_.principal);
+      Tri pt = Tri::True;
+      pm = symbolic_principal ? match_principal_symbolic(st, req_.principal, pt, nullptr)
+                              : match_principal(st, req_.principal);
+      sure = tri_and(sure, pt);
       // NotPrincipal with Deny always denies a principal with a permission boundary
       // (reference_policies_elements_notprincipal, semantics 1.8).
       if (pm == PrincipalMatch::None && st.effect == Effect::Deny &&
@@ -242,9 +287,16 @@ class Evaluator {
     const Tri r = resource_hit(st, variables, nullptr);
     if (r == Tri::False) return r;
     const Tri c = st.conditions.empty() ? Tri::True : eval_conditions(st, req_.context, variables, nullptr);
-    const Tri t = tri_and(r, c);
+    const Tri t = tri_and(sure, tri_and(r, c));
     if (t == Tri::Unknown) {
       scratch_.clear();
+      if (sure == Tri::Unknown) {
+        if (st.actions_have_symbols) symbolic_action_hit(st, &scratch_);
+        if (symbolic_principal) {
+          Tri ignored;
+          match_principal_symbolic(st, req_.principal, ignored, &scratch_);
+        }
+      }
       if (r == Tri::Unknown) resource_hit(st, variables, &scratch_);
       if (c == Tri::Unknown) eval_conditions(st, req_.context, variables, &scratch_);
     }
@@ -299,9 +351,18 @@ class Evaluator {
   void resource_policy(const Policy& policy);
   void decide();
 
+  static bool principals_have_symbols(const Statement& st) {
+    for (const PrincipalRef& p : st.principals)
+      if (has_symbol(p.value)) return true;
+    return false;
+  }
+
   const Request& req_;
   const PolicySet& ps_;
   bool explain_;
+  bool principal_symbolic_ = false;
+  bool resource_symbolic_ = false;
+  std::string symbolic_resource_;  // resource_id_unknown with symbols: the id as an Unknown symbol
   EvalResult& out_;
   std::array<char, 128> action_buf_;  // not zeroed: action_ covers what is written
   std::string action_heap_;
@@ -419,9 +480,14 @@ void Evaluator::decide() {
   const RequestPrincipal& p = req_.principal;
   // An unknown resource account is taken as the caller's (same account).
   const bool accountless = p.account.empty();
-  const bool cross = !accountless && !req_.resource_account.empty() &&
-                     !(p.account.size() == req_.resource_account.size() &&
-                       same_bytes(p.account.data(), req_.resource_account.data(), p.account.size()));
+  bool cross = !accountless && !req_.resource_account.empty() &&
+               !(p.account.size() == req_.resource_account.size() &&
+                 same_bytes(p.account.data(), req_.resource_account.data(), p.account.size()));
+  // Accounts not known before apply (symbol.hpp) may or may not be the same: when the two
+  // readings disagree, the answer depends on them.
+  KeySink account_keys;
+  const bool cross_unknown = cross && (principal_symbolic_ || has_symbol(req_.resource_account)) &&
+                             symbolic_equal(p.account, req_.resource_account, false, &account_keys) == Tri::Unknown;
   out_.cross_account = cross;
 
   bool kms_cross_ok = false;
@@ -431,12 +497,12 @@ void Evaluator::decide() {
         kms_cross_ok = true;
         break;
       }
-  auto formula = [&](auto& e) {
+  auto formula = [&](auto& e, bool across) {
     const auto I = e.leaf(gIdentity), B = e.leaf(gBoundary), S = e.leaf(gSession), Rd = e.leaf(gResDirect),
                Ra = e.leaf(gResAccount), Rx = e.leaf(gResExact), SCP = e.leaf(gScp);
     if (accountless) return Rd;  // services and anonymous callers have no identity side
     if (ps_.kms_key) {
-      if (cross) return kms_cross_ok ? e.all({e.any({Rd, Ra}), I, B, S, SCP}) : e.never();
+      if (across) return kms_cross_ok ? e.all({e.any({Rd, Ra}), I, B, S, SCP}) : e.never();
       // A key-policy grant naming the caller's user or session ARN is not limited by an implicit
       // deny of the boundary or session policy, as for any resource policy (semantics 1.4, 2.2;
       // IAM guide reference_policies_evaluation-logic_policy-eval-denyallow: "If a resource-based
@@ -445,16 +511,22 @@ void Evaluator::decide() {
       // decision"). KMS only requires that the key policy allow explicitly, which Rx is.
       return e.all({e.any({e.all({Rd, B, S}), e.all({Ra, I, B, S}), Rx}), SCP});
     }
-    if (cross) return e.all({I, B, S, SCP, e.any({Rd, Ra})});
+    if (across) return e.all({I, B, S, SCP, e.any({Rd, Ra})});
     return e.all({e.any({e.all({e.any({I, Rd}), B, S}), Rx}), SCP});
   };
   // The value directly; the tree only to find what to blame.
   TriAlgebra direct{g_};
-  const Tri allow = formula(direct);
+  Tri allow = formula(direct, cross);
+  bool account_decides = false;
+  if (cross_unknown) {
+    const Tri same = formula(direct, false);
+    account_decides = same != allow;
+    if (account_decides) allow = Tri::Unknown;
+  }
   Expr e;
   uint8_t root = 0;
   const bool blame = (explain_ && allow != Tri::True) || allow == Tri::Unknown || g_[gDeny] == Tri::Unknown;
-  if (blame) root = formula(e);
+  if (blame) root = formula(e, cross);
 
   const Tri deny = g_[gDeny];
   if (deny == Tri::True) out_.decision = Decision::ExplicitDeny;
@@ -463,6 +535,12 @@ void Evaluator::decide() {
   else out_.decision = Decision::Allow;
 
   if (out_.decision == Decision::Depends) {
+    if (account_decides)
+      for (auto k : account_keys) {
+        std::string name = key_text(k);
+        if (std::find(out_.depends_on.begin(), out_.depends_on.end(), name) == out_.depends_on.end())
+          out_.depends_on.push_back(std::move(name));
+      }
     uint32_t groups = 0;
     if (deny == Tri::Unknown) groups |= 1u << gDeny;
     if (allow == Tri::Unknown)

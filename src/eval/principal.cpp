@@ -9,14 +9,21 @@ namespace threegate {
 
 namespace {
 
+// One whole symbol (symbol.hpp): an account or partition not known before apply.
+bool is_symbol(std::string_view s) {
+  return s.size() >= 3 && s.front() == kSymbolBegin && s.back() == kSymbolEnd &&
+         s.find(kSymbolBegin, 1) == std::string_view::npos;
+}
+
 bool is_account_id(std::string_view s) {
+  if (is_symbol(s)) return true;
   if (s.size() != 12) return false;
   for (char c : s)
     if (c < '0' || c > '9') return false;
   return true;
 }
 
-bool known_partition(std::string_view p) { return p == "aws" || p == "aws-cn" || p == "aws-us-gov"; }
+bool known_partition(std::string_view p) { return p == "aws" || p == "aws-cn" || p == "aws-us-gov" || is_symbol(p); }
 
 std::string_view last_segment(std::string_view path) {
   const size_t slash = path.rfind('/');
@@ -275,6 +282,108 @@ PrincipalMatch to_match(Hit h) {
 }
 
 }  // namespace
+
+namespace {
+
+// match_aws_entry in three values, for an entry or a caller holding symbols: each comparison
+// that decides (partition, account, name) is made by symbolic_equal.
+Hit match_aws_entry_symbolic(std::string_view value, const RequestPrincipal& p, Tri& t, eval_detail::KeySink* sink) {
+  using eval_detail::symbolic_equal;
+  t = Tri::True;
+  if (value == "*") return Hit::Wildcard;
+  if (p.account.empty()) return Hit::None;
+  if (value.find(':') == std::string_view::npos) {  // a bare account id, or a symbol standing for one
+    t = symbolic_equal(value, p.account, false, sink);
+    return t == Tri::False ? Hit::None : Hit::Account;
+  }
+  ArnParts a;
+  if (!split_principal_arn(value, a)) return Hit::None;
+  t = eval_detail::tri_and(symbolic_equal(a.partition, p.partition, false, sink),
+                           symbolic_equal(a.account, p.account, false, sink));
+  if (t == Tri::False) return Hit::None;
+  Hit h = Hit::None;
+  if (a.service == "iam") {
+    if (a.resource == "root") {
+      h = Hit::Account;
+    } else if (starts_with(a.resource, "role/")) {
+      if (p.type != PrincipalType::Role && p.type != PrincipalType::AssumedRole) return Hit::None;
+      t = eval_detail::tri_and(t, symbolic_equal(last_segment(a.resource), last_segment(p.role_arn), false, sink));
+      h = Hit::Role;
+    } else if (starts_with(a.resource, "user/")) {
+      if (p.type != PrincipalType::User) return Hit::None;
+      t = eval_detail::tri_and(t, symbolic_equal(last_segment(a.resource), p.name, false, sink));
+      h = Hit::Exact;
+    }
+  } else if (a.service == "sts") {
+    if (p.type != PrincipalType::AssumedRole && p.type != PrincipalType::FederatedUser) return Hit::None;
+    t = symbolic_equal(value, p.arn, false, sink);
+    h = Hit::Exact;
+  }
+  return t == Tri::False ? Hit::None : h;
+}
+
+Hit match_entry_symbolic(const PrincipalRef& ref, const RequestPrincipal& p, Tri& t, eval_detail::KeySink* sink) {
+  t = Tri::True;
+  switch (ref.kind) {
+    case PrincipalKind::Any: return Hit::Wildcard;
+    case PrincipalKind::Aws: return match_aws_entry_symbolic(ref.value, p, t, sink);
+    case PrincipalKind::Service:
+      if (p.type != PrincipalType::Service) return Hit::None;
+      t = eval_detail::symbolic_equal(ref.value, p.service, false, sink);
+      return t == Tri::False ? Hit::None : Hit::Exact;
+    case PrincipalKind::Federated:
+    case PrincipalKind::CanonicalUser:
+      if (p.arn.empty()) return Hit::None;
+      t = eval_detail::symbolic_equal(ref.value, p.arn, false, sink);
+      return t == Tri::False ? Hit::None : Hit::Exact;
+  }
+  return Hit::None;
+}
+
+}  // namespace
+
+PrincipalMatch eval_detail::match_principal_symbolic(const Statement& statement, const RequestPrincipal& principal,
+                                                     Tri& certainty, KeySink* sink) {
+  certainty = Tri::True;
+  if (statement.principal_field == PrincipalField::None) return PrincipalMatch::None;
+  if (statement.principal_field == PrincipalField::Principal) {
+    // A certain match wins; otherwise the strongest possible one, Unknown.
+    Hit sure = Hit::None, maybe = Hit::None;
+    for (const PrincipalRef& ref : statement.principals) {
+      Tri t;
+      const Hit h = match_entry_symbolic(ref, principal, t, sink);
+      if (t == Tri::True && rank(h) > rank(sure)) sure = h;
+      if (t == Tri::Unknown && rank(h) > rank(maybe)) maybe = h;
+    }
+    if (sure != Hit::None) return to_match(sure);
+    certainty = maybe == Hit::None ? Tri::False : Tri::Unknown;
+    return to_match(maybe);
+  }
+  // NotPrincipal: as match_principal, Unknown when an entry that could exclude the caller may
+  // or may not name it.
+  Tri wildcard = Tri::False, account = Tri::False, identity = Tri::False;
+  for (const PrincipalRef& ref : statement.principals) {
+    Tri t;
+    switch (match_entry_symbolic(ref, principal, t, sink)) {
+      case Hit::Wildcard: wildcard = eval_detail::tri_or(wildcard, t); break;
+      case Hit::Account: account = eval_detail::tri_or(account, t); break;
+      case Hit::Role:
+      case Hit::Exact: identity = eval_detail::tri_or(identity, t); break;
+      case Hit::None: break;
+    }
+  }
+  Tri excluded = wildcard;
+  if (excluded != Tri::True) {
+    Tri rest;
+    if (principal.account.empty()) rest = identity;
+    else if (principal.type == PrincipalType::Account) rest = account;
+    else rest = eval_detail::tri_and(account, identity);
+    excluded = eval_detail::tri_or(excluded, rest);
+  }
+  if (excluded == Tri::True) return PrincipalMatch::None;
+  certainty = eval_detail::tri_not(excluded);
+  return PrincipalMatch::Wildcard;
+}
 
 PrincipalMatch match_principal(const Statement& statement, const RequestPrincipal& principal) {
   if (statement.principal_field == PrincipalField::None) return PrincipalMatch::None;

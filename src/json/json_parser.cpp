@@ -247,6 +247,10 @@ class Parser {
             }
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             cp = 0xFFFD;
+          } else if (cp >= 0x01 && cp <= 0x08) {
+            // The model uses these bytes internally (symbol.hpp, pattern escapes): no input
+            // text may forge them. AWS accepts no such character in a policy either.
+            cp = 0xFFFD;
           }
           append_utf8(out, cp);
           break;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "threegate/policy.hpp"
+#include "threegate/symbol.hpp"
 
 namespace threegate {
 
@@ -92,9 +93,10 @@ CompiledPattern compile_action_pattern(std::string_view pattern) {
 //   in S matches exactly the texts starting with L and ending with S, long enough for both.
 // Anything else (a '?', several '*', a '*' in the first segments, a variable) is General.
 CompiledPattern compile_resource_pattern(std::string_view p) {
-  if (p.find("${") != std::string_view::npos) {
+  if (p.find("${") != std::string_view::npos || has_symbol(p)) {
     CompiledPattern c = general(p);
-    c.has_variable = true;
+    c.has_variable = p.find("${") != std::string_view::npos;
+    c.has_symbol = has_symbol(p);
     return c;
   }
   CompiledPattern c;
@@ -191,16 +193,28 @@ CompiledPrincipal compile_principal(const PrincipalRef& ref) {
 void compile_statement(Statement& st) {
   st.action_patterns.clear();
   st.action_patterns.reserve(st.actions.size());
-  for (const Text& a : st.actions) st.action_patterns.push_back(compile_action_pattern(a.value));
+  st.actions_have_symbols = false;
+  for (const Text& a : st.actions) {
+    st.action_patterns.push_back(compile_action_pattern(a.value));
+    st.actions_have_symbols = st.actions_have_symbols || has_symbol(a.value);
+  }
   st.resource_patterns.clear();
   st.resource_patterns.reserve(st.resources.size());
   for (const Text& r : st.resources) st.resource_patterns.push_back(compile_resource_pattern(r.value));
   st.principal_patterns.clear();
   st.principal_patterns.reserve(st.principals.size());
-  for (const PrincipalRef& p : st.principals) st.principal_patterns.push_back(compile_principal(p));
+  st.principals_have_symbols = false;
+  for (const PrincipalRef& p : st.principals) {
+    st.principal_patterns.push_back(compile_principal(p));
+    st.principals_have_symbols = st.principals_have_symbols || has_symbol(p.value);
+  }
   for (Condition& c : st.conditions) {
     c.values_have_variables = false;
-    for (const Text& v : c.values) c.values_have_variables = c.values_have_variables || v.value.find("${") != std::string::npos;
+    c.values_have_symbols = false;
+    for (const Text& v : c.values) {
+      c.values_have_variables = c.values_have_variables || v.value.find("${") != std::string::npos;
+      c.values_have_symbols = c.values_have_symbols || has_symbol(v.value);
+    }
     c.key_hash = context_key_hash(c.key_lower);
     c.compiled = true;
   }

@@ -67,6 +67,15 @@ TEST_CASE("json: unicode escapes, surrogate pairs and a byte order mark") {
   CHECK(r.value->items[1].text == "\xEF\xBF\xBDx");  // a lone surrogate becomes U+FFFD
 }
 
+TEST_CASE("json: escaped control bytes the model uses internally cannot be forged") {
+  SourceFile f("c.json", "[\"a\\u0002ux\\u0003b\", \"\\u0001*\", \"tab\\u0009\"]");
+  auto r = parse_json(f);
+  REQUIRE(r.ok());
+  CHECK(r.value->items[0].text == "a\xEF\xBF\xBDux\xEF\xBF\xBD" "b");
+  CHECK(r.value->items[1].text == "\xEF\xBF\xBD*");
+  CHECK(r.value->items[2].text == "tab\t");
+}
+
 TEST_CASE("json: nesting deeper than the limit is an error, not a crash") {
   std::string deep(100000, '[');
   SourceFile f("deep.json", deep);
