@@ -51,10 +51,6 @@ bool is_wildcard_principal(const PrincipalRef& principal) {
   return principal.kind == PrincipalKind::Any || (principal.kind == PrincipalKind::Aws && principal.value == "*");
 }
 
-bool is_account_id(std::string_view s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::string principal_account(const PrincipalRef& principal) {
   if (principal.kind != PrincipalKind::Aws) return "";
   if (is_account_id(principal.value)) return principal.value;

@@ -21,7 +21,7 @@ std::string ascii_lower(std::string_view s);
 // "a, b, c": the lists in finding messages.
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 
-bool is_account_id(std::string_view s);
+using threegate::is_account_id;
 // "*" or {"AWS": "*"}: every principal.
 bool is_wildcard_principal(const PrincipalRef& principal);
 // The account an AWS principal entry belongs to ("" for services, "*", unique ids).

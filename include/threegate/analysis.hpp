@@ -3,6 +3,7 @@
 #pragma once
 
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,11 +11,15 @@
 #include "threegate/gates.hpp"
 #include "threegate/inventory.hpp"
 #include "threegate/rules.hpp"
+#include "threegate/terraform.hpp"
 
 namespace threegate {
 
 struct CheckOptions {
   PolicyKind kind = PolicyKind::Unknown;  // --kind: how standalone policy files are used
+  // Terraform: -var-file files and -var name=value pairs, as `terraform plan` takes them.
+  std::vector<std::string> var_files;
+  std::vector<std::pair<std::string, std::string>> vars;
 };
 
 // What is analyzed together. Each inventory file is a scope of its own, so that two unrelated
@@ -33,6 +38,7 @@ struct Analysis {
   Diagnostics diagnostics;
   std::vector<std::string> notes;  // said to the user, not findings: "no *.json file below DIR"
   std::vector<Finding> findings;  // sorted by path, line, column, rule
+  std::vector<std::unique_ptr<tf::Configuration>> terraform;  // Terraform roots read (their trees hold the comments)
   size_t files_read = 0;
   size_t shares = 0;
   size_t reads_checked = 0;

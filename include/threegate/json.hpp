@@ -55,4 +55,8 @@ JsonParseResult parse_json(const SourceFile& file);
 // escapes accounted for.
 JsonParseResult parse_embedded_json(const JsonValue& string_value);
 
+// Parses `text` as a JSON document whose byte i came from byte offsets[i] of `file` (a document
+// assembled from a Terraform string): ranges point into `file`. `offsets` has one entry per byte.
+JsonParseResult parse_json_mapped(const SourceFile& file, std::string_view text, std::vector<uint32_t> offsets);
+
 }  // namespace threegate

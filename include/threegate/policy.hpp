@@ -36,6 +36,9 @@ struct PrincipalRef {
 
 // Strings of the model may hold symbols (symbol.hpp): values Terraform knows only after apply.
 
+// An account id: twelve digits, or one symbol standing for an account known only after apply.
+bool is_account_id(std::string_view s);
+
 // ---- compiled forms ----------------------------------------------------------------------------
 // Facts about a pattern that do not depend on the request, computed once by the parser
 // (compile_statement) so that the evaluator matches most entries with a length check and a
@@ -205,6 +208,12 @@ struct Statement {
 // Fills the compiled forms of a statement (and of its conditions) from its elements. The parser
 // calls it for every statement; call it again after editing one.
 void compile_statement(Statement& statement);
+
+// Replaces `from` by `to` in every string of the policy's statements (actions, resources,
+// principals, condition values) and compiles them again: a policy written from a template whose
+// values hold symbols (symbol.hpp), which JSON text cannot carry.
+struct Policy;
+void replace_in_policy(Policy& policy, std::string_view from, std::string_view to);
 
 struct Policy {
   PolicyKind kind = PolicyKind::Unknown;

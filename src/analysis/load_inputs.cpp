@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "analysis/load_terraform.hpp"
 #include "threegate/analysis.hpp"
 #include "threegate/policy_parse.hpp"
 
@@ -77,20 +78,35 @@ void collect_policy_uses(Scope& scope) {
 void load_inputs(const std::vector<std::string>& paths, const CheckOptions& options, Analysis& a,
                  std::string& usage_error) {
   std::vector<std::string> files;
+  std::vector<std::string> terraform_dirs;  // folders holding .tf files
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
+      std::set<std::string> tf_dirs;
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".json") found.push_back(it->path().string());
+        if (it->is_directory(ec) && skipped_folder(it->path())) {
+          it.disable_recursion_pending();
+          continue;
+        }
+        if (!it->is_regular_file(ec)) continue;
+        const fs::path& f = it->path();
+        if (is_terraform_file(f)) tf_dirs.insert(f.parent_path().string());
+        // Terraform's JSON syntax is not read yet; it is not a policy either.
+        else if (f.extension() == ".json" && !f.stem().string().ends_with(".tf")) found.push_back(f.string());
+        else if (f.string().ends_with(".tf.json"))
+          a.notes.push_back(f.string() + ": Terraform JSON syntax (.tf.json) is not read yet");
       }
       if (ec) {
         a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, "cannot list folder: " + ec.message(), {}, p});
       }
       std::sort(found.begin(), found.end());
-      if (found.empty()) a.notes.push_back("no *.json file below " + p);
+      if (found.empty() && tf_dirs.empty()) a.notes.push_back("no *.json or *.tf file below " + p);
       files.insert(files.end(), found.begin(), found.end());
+      terraform_dirs.insert(terraform_dirs.end(), tf_dirs.begin(), tf_dirs.end());
+    } else if (fs::exists(p, ec) && is_terraform_file(p)) {
+      terraform_dirs.push_back(fs::path(p).parent_path().empty() ? "." : fs::path(p).parent_path().string());
     } else if (fs::exists(p, ec)) {
       files.push_back(p);
     } else {
@@ -154,6 +170,7 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
     }
   }
 
+  load_terraform_roots(terraform_dirs, options, a);
   for (Scope& scope : a.scopes) collect_policy_uses(scope);
 }
 

@@ -1,7 +1,10 @@
 #include <algorithm>
 #include <tuple>
 
+#include <fmt/format.h>
+
 #include "threegate/analysis.hpp"
+#include "threegate/symbol.hpp"
 
 namespace threegate {
 namespace {
@@ -85,6 +88,21 @@ void run_analysis(Analysis& a) {
                                  return x.rule_id == y.rule_id && x.message == y.message && position(x) == position(y);
                                }),
                    a.findings.end());
+  // Values known only after apply are written as Terraform writes them: ${aws_kms_key.k.key_id}.
+  for (Finding& f : a.findings) {
+    // The fix is JSON text: its symbols were escaped as \u0002…\u0003 (input text never holds
+    // those characters, see the JSON reader).
+    if (f.fix.find("\\u0002") != std::string::npos)
+      for (char c = 2; c <= 8; ++c) {
+        const std::string escaped = fmt::format("\\u{:04x}", static_cast<int>(c));
+        for (size_t at = f.fix.find(escaped); at != std::string::npos; at = f.fix.find(escaped, at + 1))
+          f.fix.replace(at, escaped.size(), 1, c);
+      }
+    for (std::string* s : {&f.message, &f.fix, &f.fix_target, &f.principal, &f.resource})
+      if (has_symbol(*s)) *s = display_symbols(*s);
+    for (RelatedLocation& r : f.related)
+      if (has_symbol(r.message)) r.message = display_symbols(r.message);
+  }
 }
 
 }  // namespace threegate

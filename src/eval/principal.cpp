@@ -15,14 +15,6 @@ bool is_symbol(std::string_view s) {
          s.find(kSymbolBegin, 1) == std::string_view::npos;
 }
 
-bool is_account_id(std::string_view s) {
-  if (is_symbol(s)) return true;
-  if (s.size() != 12) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
 bool known_partition(std::string_view p) { return p == "aws" || p == "aws-cn" || p == "aws-us-gov" || is_symbol(p); }
 
 std::string_view last_segment(std::string_view path) {

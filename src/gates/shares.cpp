@@ -9,17 +9,13 @@
 namespace threegate {
 namespace {
 
-bool is_account_id(std::string_view s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // A principal entry as an ARN of a role/user, or an account id; empty when it names neither
 // (a service, "*", a unique id of a deleted principal).
 std::string share_target(const PrincipalRef& p) {
   if (p.kind != PrincipalKind::Aws) return "";
   if (is_account_id(p.value)) return p.value;
   ArnParts a;
-  if (!split_arn(p.value, a) || a.account.size() != 12) return "";
+  if (!split_arn(p.value, a) || !is_account_id(a.account)) return "";
   if (a.service == "iam" && a.resource == "root") return a.account;
   if (a.service == "iam" && (a.resource.rfind("role/", 0) == 0 || a.resource.rfind("user/", 0) == 0)) return p.value;
   if (a.service == "sts" && a.resource.rfind("assumed-role/", 0) == 0) return p.value;
@@ -80,6 +76,12 @@ std::vector<Share> derive_shares(const Inventory& inv) {
       std::string target = share_target(p);
       if (!target.empty() && account_of(target) != k.account) add(target, only, ShareOrigin::KeyPolicy, p.range);
     });
+    // A grant of Decrypt to a principal of another account says the same.
+    for (const auto& g : k.grants) {
+      bool decrypt = std::find(g.operations.begin(), g.operations.end(), "Decrypt") != g.operations.end();
+      std::string target = share_target(PrincipalRef{PrincipalKind::Aws, g.grantee, g.range});
+      if (decrypt && !target.empty() && account_of(target) != k.account) add(target, only, ShareOrigin::KeyGrant, g.range);
+    }
   }
 
   for (const auto& i : inv.intents) {

@@ -2,6 +2,7 @@
 
 namespace threegate {
 
+
 bool split_arn(std::string_view arn, ArnParts& out) {
   // The resource part may itself contain ':'; only the first five separators count.
   if (arn.substr(0, 4) != "arn:") return false;

@@ -2,6 +2,7 @@
 
 #include "threegate/inventory.hpp"
 #include "threegate/policy_parse.hpp"
+#include "threegate/symbol.hpp"
 
 namespace threegate {
 namespace {
@@ -59,11 +60,21 @@ const KeyRecord* Inventory::resolve_key(const std::string& ref, const std::strin
   k.manager = KeyManager::Aws;
   k.aliases = {"alias/aws/secretsmanager"};
   k.modelled = true;
+  // Values known only after apply (symbol.hpp) cannot go through JSON text: placeholders stand
+  // for them there and are replaced in the parsed policy.
+  const bool symbolic = has_symbol(key_account) || has_symbol(key_region) || has_symbol(partition);
+  const std::string account_text = symbolic ? "@account@" : key_account, region_text = symbolic ? "@region@" : key_region,
+                    partition_text = symbolic ? "@partition@" : partition;
   modelled_sources_.push_back(std::make_unique<SourceFile>(
-      fmt::format("<aws/secretsmanager key policy, {} {}>", key_account, key_region),
-      aws_managed_secretsmanager_key_policy(key_account, key_region, partition)));
+      fmt::format("<aws/secretsmanager key policy, {} {}>", display_symbols(key_account), display_symbols(key_region)),
+      aws_managed_secretsmanager_key_policy(account_text, region_text, partition_text)));
   Diagnostics ignored;  // the modelled policy is well formed by construction
   k.policy = parse_policy_file(*modelled_sources_.back(), PolicyKind::KeyPolicy, ignored);
+  if (k.policy && symbolic) {
+    replace_in_policy(*k.policy, account_text, key_account);
+    replace_in_policy(*k.policy, region_text, key_region);
+    replace_in_policy(*k.policy, partition_text, partition);
+  }
   if (k.policy) k.policy->name = "aws/secretsmanager (AWS-managed key policy)";
   // Ranges into a modelled source point at no user file.
   modelled_keys_.push_back(std::move(k));

@@ -435,4 +435,11 @@ JsonParseResult parse_embedded_json(const JsonValue& string_value) {
   return Parser(*file, decoded, &offsets, 0).run();
 }
 
+JsonParseResult parse_json_mapped(const SourceFile& file, std::string_view text, std::vector<uint32_t> offsets) {
+  // One entry per byte, and one at least: the end of an empty text maps somewhere too.
+  const uint32_t fill = offsets.empty() ? 0 : offsets.back();
+  offsets.resize(std::max<size_t>(text.size(), 1), fill);
+  return Parser(file, text, &offsets, 0).run();
+}
+
 }  // namespace threegate

@@ -130,10 +130,6 @@ CompiledPattern compile_resource_pattern(std::string_view p) {
 
 namespace {
 
-bool is_account_id(std::string_view s) {
-  return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-}
-
 std::string_view last_segment(std::string_view path) {
   const size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -188,6 +184,27 @@ CompiledPrincipal compile_principal(const PrincipalRef& ref) {
     c.account.clear();
   }
   return c;
+}
+
+namespace {
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+void replace_in_policy(Policy& policy, std::string_view from, std::string_view to) {
+  for (Statement& st : policy.statements) {
+    for (Text& t : st.actions) replace_all(t.value, from, to);
+    for (std::string& a : st.actions_lower) replace_all(a, from, to);
+    for (Text& t : st.resources) replace_all(t.value, from, to);
+    for (PrincipalRef& p : st.principals) replace_all(p.value, from, to);
+    for (Condition& c : st.conditions)
+      for (Text& t : c.values) replace_all(t.value, from, to);
+    compile_statement(st);
+  }
 }
 
 void compile_statement(Statement& st) {

@@ -3,8 +3,18 @@
 
 #include "threegate/diagnostic.hpp"
 #include "threegate/policy.hpp"
+#include "threegate/symbol.hpp"
 
 namespace threegate {
+
+bool is_account_id(std::string_view s) {
+  if (s.size() >= 3 && s.front() == kSymbolBegin && s.back() == kSymbolEnd)
+    return s.find(kSymbolBegin, 1) == std::string_view::npos;
+  if (s.size() != 12) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
 namespace {
 
 struct OperatorName {

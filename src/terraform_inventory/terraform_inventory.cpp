@@ -1,0 +1,570 @@
+// What the resources of a Terraform configuration mean to AWS, as inventory records. References
+// between resources are plain string equality here: the evaluator renders a reference such as
+// aws_kms_key.k.arn as the same symbolic string wherever it appears (terraform.hpp), so a
+// secret's kms_key_id and a policy's Resource both resolve to key k.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "threegate/policy_parse.hpp"
+#include "threegate/symbol.hpp"
+#include "threegate/terraform_inventory.hpp"
+
+namespace threegate {
+
+namespace {
+
+using tf::Instance;
+using tf::Value;
+
+// An identifier-like value as text: a String, or the symbol of an Unknown; "" otherwise.
+std::string text_of(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::String:
+    case Value::Kind::Number: return v.text;
+    case Value::Kind::Unknown: return make_symbol(SymbolKind::Unknown, v.text.empty() ? "value known after apply" : v.text);
+    default: return "";
+  }
+}
+
+std::optional<bool> bool_of(const Value& v) {
+  if (v.kind == Value::Kind::Bool) return v.boolean;
+  if (v.kind == Value::Kind::String && (v.text == "true" || v.text == "false")) return v.text == "true";
+  return std::nullopt;
+}
+
+// The strings of a list (or of one string).
+std::vector<std::string> strings_of(const Value& v) {
+  std::vector<std::string> out;
+  if (v.kind == Value::Kind::List) {
+    for (const auto& i : v.items) {
+      std::string t = text_of(i);
+      if (!t.empty()) out.push_back(std::move(t));
+    }
+  } else if (std::string t = text_of(v); !t.empty()) {
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// The range of attribute `name` of a block (name through value), or the block's first line.
+Range attribute_range(const hcl::Block* block, std::string_view name) {
+  if (!block) return {};
+  if (const hcl::Attribute* a = block->body.attribute(name)) return a->range;
+  return block->type_range.known() ? Range{block->range.file, block->range.begin, block->type_range.end} : block->range;
+}
+
+// A JSON value built in code (the default key policy, a policy whose content is not in the
+// configuration), pointing at `at`.
+JsonValue jstring(std::string s, Range at) {
+  JsonValue v;
+  v.kind = JsonKind::String;
+  v.text = std::move(s);
+  v.range = at;
+  return v;
+}
+JsonValue jobject(std::vector<std::pair<std::string, JsonValue>> members, Range at) {
+  JsonValue v;
+  v.kind = JsonKind::Object;
+  v.range = at;
+  for (auto& [k, m] : members) v.members.push_back(JsonMember{k, at, std::move(m)});
+  return v;
+}
+JsonValue jarray(std::vector<JsonValue> items, Range at) {
+  JsonValue v;
+  v.kind = JsonKind::Array;
+  v.range = at;
+  v.items = std::move(items);
+  return v;
+}
+
+class Mapper {
+ public:
+  Mapper(const tf::Configuration& c, Inventory& inv, Diagnostics& d) : config_(c), inv_(inv), diags_(d) {}
+
+  TerraformMapping run() {
+    for (const Instance& i : config_.instances()) {
+      if (i.unknown_expansion)
+        note_once(i.address, "the number of instances of " + i.address +
+                                 " is known only after apply: one instance stands for all of them");
+      (i.mode == "data" ? data_ : managed_)[i.type].push_back(&i);
+    }
+    data_keys();
+    for (const Instance* i : of("aws_kms_key")) key(*i, false);
+    for (const Instance* i : of("aws_kms_replica_key")) key(*i, true);
+    for (const Instance* i : of("aws_kms_key_policy")) key_policy(*i);
+    for (const Instance* i : of("aws_kms_alias")) alias(*i);
+    for (const Instance* i : of("aws_secretsmanager_secret")) secret(*i);
+    for (const Instance* i : of("aws_secretsmanager_secret_policy")) secret_policy(*i);
+    for (const Instance* i : of("aws_iam_policy")) managed_policy(*i);
+    for (const Instance* i : of("aws_iam_role")) principal(*i, "role");
+    for (const Instance* i : of("aws_iam_user")) principal(*i, "user");
+    for (const Instance* i : of("aws_iam_group")) group(*i);
+    inline_policies();
+    attachments();
+    group_memberships();
+    organization_policies();
+    for (const auto& [type, list] : managed_) unread(type, list);
+    if (uses_account_symbol()) {
+      out_.notes.push_back(
+          "the account the Terraform code deploys into (data \"aws_caller_identity\") is not known before apply: "
+          "it is taken to differ from every account id the code names literally");
+    }
+    return std::move(out_);
+  }
+
+ private:
+  const std::vector<const Instance*>& of(const std::string& type) {
+    static const std::vector<const Instance*> none;
+    auto it = managed_.find(type);
+    read_types_.insert(type);
+    return it == managed_.end() ? none : it->second;
+  }
+
+  void problem(Severity sev, std::string message, Range at) {
+    diags_.push_back(Diagnostic{"TG405", sev, std::move(message), at, {}});
+  }
+  void note_once(const std::string& key, std::string message, Range at = {}) {
+    if (!said_.insert(key).second) return;
+    problem(Severity::Info, std::move(message), at);
+  }
+
+  std::string region_of(const Instance& i) const { return text_of(i.provider_region); }
+
+  // A policy attribute as a Policy of `kind`. nullopt when it is absent, known only after apply
+  // (said once: its gate stays undecided) or unreadable (reported).
+  std::optional<Policy> policy_of(const Value& v, PolicyKind kind, const std::string& name, Range fallback) {
+    if (v.kind == Value::Kind::Null) return std::nullopt;
+    if (v.kind == Value::Kind::Unknown) {
+      std::string why;
+      for (const auto& u : v.unknown) why += (why.empty() ? "" : ", ") + u;
+      problem(Severity::Info,
+              "the policy of " + name + " is known only after apply" + (why.empty() ? "" : " (" + why + ")") +
+                  ": what it allows is undecided",
+              v.range.known() ? v.range : fallback);
+      return std::nullopt;
+    }
+    std::optional<JsonValue> json = terraform_policy_json(v, fallback, diags_);
+    if (!json) return std::nullopt;
+    return parse_policy(*json, kind, name, diags_);
+  }
+
+  // ---- KMS -----------------------------------------------------------------------------------
+
+  // data "aws_kms_key" / "aws_kms_alias" name keys that exist already: a reference to their
+  // computed attributes stands for the key_id / name they were looked up by.
+  void data_keys() {
+    for (const char* type : {"aws_kms_key", "aws_kms_alias"}) {
+      auto it = data_.find(type);
+      if (it == data_.end()) continue;
+      const bool is_alias = std::string(type) == "aws_kms_alias";
+      for (const Instance* i : it->second) {
+        const std::string looked_up = text_of(config_.attribute(*i, is_alias ? "name" : "key_id"));
+        if (looked_up.empty()) continue;
+        for (const char* attr : {"arn", "id", "key_id", "target_key_arn", "target_key_id"}) {
+          const std::string ref = text_of(config_.reference(*i, attr));
+          if (!ref.empty() && ref != looked_up) key_aliases_[ref] = looked_up;
+        }
+      }
+    }
+  }
+
+  std::string key_ref(const Value& v) {
+    std::string t = text_of(v);
+    auto it = key_aliases_.find(t);
+    return it == key_aliases_.end() ? t : it->second;
+  }
+
+  KeyRecord* find_key(const std::string& ref) {
+    for (auto& k : inv_.keys)
+      if (k.arn == ref || k.key_id == ref) return &k;
+    return nullptr;
+  }
+
+  // The policy AWS gives a key created without one: the account may use it through IAM.
+  Policy default_key_policy(const KeyRecord& k, const Instance& i) {
+    const Range at = i.block->range.known() ? Range{i.block->range.file, i.block->range.begin, i.block->type_range.end}
+                                            : Range{};
+    JsonValue st = jobject({{"Sid", jstring("Enable IAM User Permissions", at)},
+                            {"Effect", jstring("Allow", at)},
+                            {"Principal", jobject({{"AWS", jstring("arn:" + k.partition + ":iam::" + k.account + ":root", at)}}, at)},
+                            {"Action", jstring("kms:*", at)},
+                            {"Resource", jstring("*", at)}},
+                           at);
+    JsonValue doc = jobject({{"Version", jstring("2012-10-17", at)}, {"Statement", jarray({std::move(st)}, at)}}, at);
+    Diagnostics ignored;  // well formed by construction
+    auto p = parse_policy(doc, PolicyKind::KeyPolicy, i.address + " (default key policy)", ignored);
+    return std::move(*p);
+  }
+
+  void key(const Instance& i, bool replica) {
+    KeyRecord k;
+    k.arn = text_of(config_.reference(i, "arn"));
+    k.key_id = text_of(config_.reference(i, "key_id"));
+    k.account = config_.account(*i.module);
+    k.region = region_of(i);
+    k.partition = config_.partition(i);
+    k.range = i.block->range;
+    if (replica) {
+      k.multi_region = true;
+      k.primary_arn = key_ref(config_.attribute(i, "primary_key_arn"));
+    } else {
+      k.multi_region = bool_of(config_.attribute(i, "multi_region")).value_or(false);
+      k.rotation = bool_of(config_.attribute(i, "enable_key_rotation"));
+    }
+    const Value enabled = config_.attribute(i, replica ? "enabled" : "is_enabled");
+    if (bool_of(enabled) == false) k.state = "Disabled";
+    const Value usage = config_.attribute(i, "key_usage");
+    const Value spec = config_.attribute(i, "customer_master_key_spec");
+    if ((usage.is_string() && usage.text != "ENCRYPT_DECRYPT") || (spec.is_string() && spec.text != "SYMMETRIC_DEFAULT")) {
+      // Secrets Manager encrypts with symmetric encryption keys only.
+      k.state = "not a symmetric encryption key (" + (usage.is_string() ? usage.text : spec.text) + ")";
+    }
+    const Value pol = config_.attribute(i, "policy");
+    if (pol.is_null()) k.policy = default_key_policy(k, i);
+    else k.policy = policy_of(pol, PolicyKind::KeyPolicy, i.address, attribute_range(i.block, "policy"));
+    inv_.keys.push_back(std::move(k));
+  }
+
+  void key_policy(const Instance& i) {
+    const std::string ref = key_ref(config_.attribute(i, "key_id"));
+    KeyRecord* k = find_key(ref);
+    if (!k) {
+      problem(Severity::Info,
+              i.address + " sets the policy of a key this configuration does not create (" + display_symbols(ref) +
+                  "): checked for grammar only",
+              attribute_range(i.block, "key_id"));
+      if (auto p = policy_of(config_.attribute(i, "policy"), PolicyKind::KeyPolicy, i.address,
+                             attribute_range(i.block, "policy")))
+        inv_.loose.push_back(LoosePolicy{std::move(*p)});
+      return;
+    }
+    // aws_kms_key_policy replaces the key's policy (the provider documents not to set both).
+    k->policy = policy_of(config_.attribute(i, "policy"), PolicyKind::KeyPolicy, i.address,
+                          attribute_range(i.block, "policy"));
+  }
+
+  void alias(const Instance& i) {
+    std::string name = text_of(config_.attribute(i, "name"));
+    if (name.empty()) name = text_of(config_.reference(i, "name"));
+    KeyRecord* k = find_key(key_ref(config_.attribute(i, "target_key_id")));
+    if (!k || name.empty()) return;  // an alias of a key defined elsewhere: nothing to tie
+    k->aliases.push_back(name);
+  }
+
+  // ---- Secrets Manager -------------------------------------------------------------------------
+
+  void secret(const Instance& i) {
+    SecretRecord s;
+    s.arn = text_of(config_.reference(i, "arn"));
+    s.name = text_of(config_.reference(i, "name"));
+    s.account = config_.account(*i.module);
+    s.region = region_of(i);
+    s.partition = config_.partition(i);
+    s.range = i.block->range;
+    const Value kk = config_.attribute(i, "kms_key_id");
+    s.kms_key = key_ref(kk);
+    s.kms_key_range = attribute_range(i.block, "kms_key_id");
+    s.policy = policy_of(config_.attribute(i, "policy"), PolicyKind::SecretPolicy, i.address,
+                         attribute_range(i.block, "policy"));
+    for (const tf::BlockView& b : config_.blocks(i, "replica")) {
+      SecretReplica r;
+      r.region = text_of(config_.attribute(b, "region"));
+      r.kms_key = key_ref(config_.attribute(b, "kms_key_id"));
+      r.range = b.block->body.attribute("kms_key_id") ? b.block->body.attribute("kms_key_id")->range : b.block->range;
+      if (r.region.empty()) {
+        problem(Severity::Warning, "a replica of " + i.address + " has no region: left out", b.block->range);
+        continue;
+      }
+      s.replicas.push_back(std::move(r));
+    }
+    secret_address_[s.arn] = i.address;
+    inv_.secrets.push_back(std::move(s));
+  }
+
+  void secret_policy(const Instance& i) {
+    const std::string arn = text_of(config_.attribute(i, "secret_arn"));
+    auto policy = policy_of(config_.attribute(i, "policy"), PolicyKind::SecretPolicy, i.address,
+                            attribute_range(i.block, "policy"));
+    for (auto& s : inv_.secrets) {
+      if (s.arn != arn) continue;
+      if (s.policy)
+        problem(Severity::Warning, i.address + " and the secret's own policy argument both set the policy of " +
+                                       secret_address_[arn] + ": the last one applied wins; " + i.address + " is used",
+                attribute_range(i.block, "policy"));
+      s.policy = std::move(policy);
+      return;
+    }
+    problem(Severity::Info,
+            i.address + " sets the policy of a secret this configuration does not create (" + display_symbols(arn) +
+                "): checked for grammar only",
+            attribute_range(i.block, "secret_arn"));
+    if (policy) inv_.loose.push_back(LoosePolicy{std::move(*policy)});
+  }
+
+  // ---- IAM -----------------------------------------------------------------------------------
+
+  struct ManagedPolicy {
+    const Instance* instance;
+    std::optional<Policy> identity;    // as an identity policy (parsed once)
+    std::optional<Policy> boundary;    // as a permission boundary
+    bool read = false;
+  };
+
+  void managed_policy(const Instance& i) {
+    ManagedPolicy m{&i, std::nullopt, std::nullopt, false};
+    managed_policies_[text_of(config_.reference(i, "arn"))] = std::move(m);
+  }
+
+  // A managed policy by ARN as a policy of `kind`, parsed once per kind; nullopt when the
+  // configuration does not define it (the caller models it as unknown).
+  const Policy* managed(const std::string& arn, PolicyKind kind) {
+    auto it = managed_policies_.find(arn);
+    if (it == managed_policies_.end()) return nullptr;
+    ManagedPolicy& m = it->second;
+    auto& slot = kind == PolicyKind::Boundary ? m.boundary : m.identity;
+    if (!slot) {
+      // Parsed at the first use only: its problems are reported once.
+      slot = policy_of(config_.attribute(*m.instance, "policy"), kind, m.instance->address,
+                       attribute_range(m.instance->block, "policy"));
+      if (!slot) slot = unknown_policy(arn, false, attribute_range(m.instance->block, "policy"));
+    }
+    return &*slot;
+  }
+
+  // A policy whose content is not in the configuration (an AWS-managed policy, one made
+  // elsewhere): whether it allows or denies is unknown, so it is a statement that may apply to
+  // anything. AWS-managed policies only allow.
+  Policy unknown_policy(const std::string& arn, bool allow_only, Range at) {
+    Policy p;
+    p.kind = PolicyKind::Identity;
+    p.name = display_symbols(arn);
+    p.version = Text{"2012-10-17", at};
+    p.range = at;
+    for (Effect e : {Effect::Allow, Effect::Deny}) {
+      if (e == Effect::Deny && allow_only) break;
+      Statement st;
+      st.effect = e;
+      st.range = at;
+      st.actions.push_back(Text{make_symbol(SymbolKind::Unknown, "content of " + display_symbols(arn)), at});
+      st.actions_lower.push_back(st.actions.back().value);
+      st.has_resource = true;
+      st.resources.push_back(Text{"*", at});
+      compile_statement(st);
+      p.statements.push_back(std::move(st));
+    }
+    return p;
+  }
+
+  void attach(PrincipalRecord& pr, const std::string& arn, Range at, bool boundary) {
+    const PolicyKind kind = boundary ? PolicyKind::Boundary : PolicyKind::Identity;
+    const Policy* p = managed(arn, kind);
+    Policy copy;
+    if (p) {
+      copy = *p;
+    } else {
+      const bool aws_managed = arn.find(":iam::aws:policy/") != std::string::npos;
+      note_once("policy " + arn,
+                "policy " + display_symbols(arn) + " is not defined in this configuration: what it allows is undecided" +
+                    (aws_managed ? " (an AWS-managed policy: taken to allow only)" : ""),
+                at);
+      copy = unknown_policy(arn, aws_managed, at);
+      copy.kind = kind;
+    }
+    if (boundary) pr.boundary = std::move(copy);
+    else pr.policies.push_back(std::move(copy));
+  }
+
+  void principal(const Instance& i, const std::string& kind) {
+    PrincipalRecord pr;
+    pr.arn = text_of(config_.reference(i, "arn"));
+    pr.account = config_.account(*i.module);
+    pr.range = i.block->range;
+    const std::string name = text_of(config_.reference(i, "name"));
+    size_t index = inv_.principals.size();
+    for (const tf::BlockView& b : config_.blocks(i, "inline_policy")) {
+      if (auto p = policy_of(config_.attribute(b, "policy"), PolicyKind::Identity, i.address + " inline policy",
+                             b.block->range))
+        pr.policies.push_back(std::move(*p));
+    }
+    for (const std::string& arn : strings_of(config_.attribute(i, "managed_policy_arns")))
+      attach(pr, arn, attribute_range(i.block, "managed_policy_arns"), false);
+    const Value boundary = config_.attribute(i, "permissions_boundary");
+    if (!boundary.is_null()) attach(pr, text_of(boundary), attribute_range(i.block, "permissions_boundary"), true);
+    inv_.principals.push_back(std::move(pr));
+    principal_index_[kind + ":" + name] = index;
+  }
+
+  void group(const Instance& i) {
+    const std::string name = text_of(config_.reference(i, "name"));
+    groups_[name];
+  }
+
+  // The principal named by a role/user argument (a name, or the id Terraform gives it, which is
+  // the name too), or nullptr.
+  PrincipalRecord* named(const std::string& kind, const std::string& name) {
+    auto it = principal_index_.find(kind + ":" + name);
+    if (it == principal_index_.end()) {
+      // A role given by ARN (some arguments accept both).
+      for (auto& [k, idx] : principal_index_)
+        if (k.rfind(kind + ":", 0) == 0 && inv_.principals[idx].arn == name) return &inv_.principals[idx];
+      return nullptr;
+    }
+    return &inv_.principals[it->second];
+  }
+
+  void not_here(const Instance& i, const std::string& kind, const std::string& name, const char* attr) {
+    problem(Severity::Info,
+            i.address + " gives a policy to " + kind + " " + display_symbols(name) +
+                ", which this configuration does not create: checked for grammar only",
+            attribute_range(i.block, attr));
+  }
+
+  void inline_policies() {
+    for (const auto& [type, kind, attr] : {std::tuple{"aws_iam_role_policy", "role", "role"},
+                                           std::tuple{"aws_iam_user_policy", "user", "user"},
+                                           std::tuple{"aws_iam_group_policy", "group", "group"}}) {
+      for (const Instance* i : of(type)) {
+        const std::string who = text_of(config_.attribute(*i, attr));
+        auto p = policy_of(config_.attribute(*i, "policy"), PolicyKind::Identity, i->address,
+                           attribute_range(i->block, "policy"));
+        if (!p) continue;
+        if (std::string(kind) == "group") {
+          auto g = groups_.find(who);
+          if (g != groups_.end()) {
+            g->second.policies.push_back(std::move(*p));
+            continue;
+          }
+        } else if (PrincipalRecord* pr = named(kind, who)) {
+          pr->policies.push_back(std::move(*p));
+          continue;
+        }
+        not_here(*i, kind, who, attr);
+        inv_.loose.push_back(LoosePolicy{std::move(*p)});
+      }
+    }
+  }
+
+  void attachments() {
+    for (const auto& [type, kind, attr] : {std::tuple{"aws_iam_role_policy_attachment", "role", "role"},
+                                           std::tuple{"aws_iam_user_policy_attachment", "user", "user"},
+                                           std::tuple{"aws_iam_group_policy_attachment", "group", "group"}}) {
+      for (const Instance* i : of(type)) {
+        const std::string who = text_of(config_.attribute(*i, attr));
+        const std::string arn = text_of(config_.attribute(*i, "policy_arn"));
+        attach_to(*i, kind, who, arn, attr);
+      }
+    }
+    for (const Instance* i : of("aws_iam_policy_attachment")) {
+      const std::string arn = text_of(config_.attribute(*i, "policy_arn"));
+      for (const auto& [kind, attr] : {std::pair{"role", "roles"}, std::pair{"user", "users"}, std::pair{"group", "groups"}})
+        for (const std::string& who : strings_of(config_.attribute(*i, attr))) attach_to(*i, kind, who, arn, attr);
+    }
+  }
+
+  void attach_to(const Instance& i, const std::string& kind, const std::string& who, const std::string& arn,
+                 const char* attr) {
+    const Range at = attribute_range(i.block, "policy_arn");
+    if (kind == "group") {
+      auto g = groups_.find(who);
+      if (g == groups_.end()) return not_here(i, kind, who, attr);
+      PrincipalRecord holder;
+      attach(holder, arn, at, false);
+      for (auto& p : holder.policies) g->second.policies.push_back(std::move(p));
+      return;
+    }
+    PrincipalRecord* pr = named(kind, who);
+    if (!pr) return not_here(i, kind, who, attr);
+    attach(*pr, arn, at, false);
+  }
+
+  void group_memberships() {
+    std::map<std::string, std::set<std::string>> user_groups;
+    for (const Instance* i : of("aws_iam_user_group_membership")) {
+      const std::string user = text_of(config_.attribute(*i, "user"));
+      for (const std::string& g : strings_of(config_.attribute(*i, "groups"))) user_groups[user].insert(g);
+    }
+    for (const Instance* i : of("aws_iam_group_membership")) {
+      const std::string g = text_of(config_.attribute(*i, "group"));
+      for (const std::string& user : strings_of(config_.attribute(*i, "users"))) user_groups[user].insert(g);
+    }
+    for (const auto& [user, gs] : user_groups) {
+      PrincipalRecord* pr = named("user", user);
+      if (!pr) continue;
+      for (const std::string& g : gs) {
+        auto it = groups_.find(g);
+        if (it == groups_.end()) continue;
+        for (const Policy& p : it->second.policies) pr->policies.push_back(p);
+      }
+    }
+  }
+
+  // ---- organizations -----------------------------------------------------------------------------
+
+  void organization_policies() {
+    for (const Instance* i : of("aws_organizations_policy")) {
+      problem(Severity::Info,
+              i->address + ": organization policies (SCPs and RCPs) written in Terraform are checked for grammar only; "
+                           "their effect on reads is not simulated yet",
+              attribute_range(i->block, "content"));
+      const std::string type = text_of(config_.attribute(*i, "type"));
+      const PolicyKind kind = type == "RESOURCE_CONTROL_POLICY" ? PolicyKind::Rcp : PolicyKind::Scp;
+      if (type == "SERVICE_CONTROL_POLICY" || type == "RESOURCE_CONTROL_POLICY" || type.empty())
+        if (auto p = policy_of(config_.attribute(*i, "content"), kind, i->address, attribute_range(i->block, "content")))
+          inv_.loose.push_back(LoosePolicy{std::move(*p)});
+    }
+    of("aws_organizations_policy_attachment");
+  }
+
+  // Resource types that hold policies threegate does not read yet are said once, never skipped
+  // in silence; others (buckets, functions…) are outside what threegate checks.
+  void unread(const std::string& type, const std::vector<const Instance*>& list) {
+    if (read_types_.count(type) || list.empty()) return;
+    static const std::set<std::string> policy_holders = {"aws_kms_grant", "aws_kms_external_key",
+                                                         "aws_kms_replica_external_key", "aws_iam_user_login_profile",
+                                                         "aws_iam_role_policies_exclusive",
+                                                         "aws_iam_role_policy_attachments_exclusive"};
+    if (policy_holders.count(type))
+      note_once(type, type + " (" + list.front()->address + ") is not read yet: what it allows is not simulated",
+                list.front()->block->range);
+  }
+
+  bool uses_account_symbol() const {
+    auto has = [](const std::string& s) {
+      for (const auto& sym : symbols_in(s))
+        if (sym.kind == SymbolKind::Account) return true;
+      return false;
+    };
+    for (const auto& k : inv_.keys)
+      if (has(k.account)) return true;
+    for (const auto& s : inv_.secrets)
+      if (has(s.account)) return true;
+    return false;
+  }
+
+  struct Group {
+    std::vector<Policy> policies;
+  };
+
+  const tf::Configuration& config_;
+  Inventory& inv_;
+  Diagnostics& diags_;
+  TerraformMapping out_;
+  std::map<std::string, std::vector<const Instance*>> managed_, data_;
+  std::set<std::string> read_types_;
+  std::set<std::string> said_;
+  std::map<std::string, std::string> key_aliases_;  // data source attribute → the key id/alias it looked up
+  std::map<std::string, std::string> secret_address_;
+  std::map<std::string, ManagedPolicy> managed_policies_;  // by ARN
+  std::map<std::string, size_t> principal_index_;          // "role:name" / "user:name" → inventory index
+  std::map<std::string, Group> groups_;
+};
+
+}  // namespace
+
+TerraformMapping load_terraform_inventory(const tf::Configuration& config, Inventory& inventory,
+                                          Diagnostics& diagnostics) {
+  return Mapper(config, inventory, diagnostics).run();
+}
+
+}  // namespace threegate
