@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "threegate/symbol.hpp"
+
 namespace threegate::rules {
 
 Finding make_finding(const RuleInfo& rule, std::string message, Range range) {
@@ -51,8 +53,12 @@ bool is_wildcard_principal(const PrincipalRef& principal) {
   return principal.kind == PrincipalKind::Any || (principal.kind == PrincipalKind::Aws && principal.value == "*");
 }
 
+// A whole principal entry that is one Unknown symbol may be an account or an ARN: neither is
+// assumed.
+bool unknown_entry(const PrincipalRef& principal) { return is_lone_symbol(principal.value, SymbolKind::Unknown); }
+
 std::string principal_account(const PrincipalRef& principal) {
-  if (principal.kind != PrincipalKind::Aws) return "";
+  if (principal.kind != PrincipalKind::Aws || unknown_entry(principal)) return "";
   if (is_account_id(principal.value)) return principal.value;
   ArnParts a;
   if (!split_arn(principal.value, a) || !is_account_id(a.account)) return "";
@@ -60,7 +66,7 @@ std::string principal_account(const PrincipalRef& principal) {
 }
 
 bool is_account_root(const PrincipalRef& principal) {
-  if (principal.kind != PrincipalKind::Aws) return false;
+  if (principal.kind != PrincipalKind::Aws || unknown_entry(principal)) return false;
   if (is_account_id(principal.value)) return true;
   ArnParts a;
   return split_arn(principal.value, a) && a.service == "iam" && a.resource == "root" && is_account_id(a.account);

@@ -46,6 +46,9 @@ struct SymbolRef {
   size_t begin, end;  // the encoded span in the string
 };
 
+// True when the whole of `s` is one symbol of that kind.
+bool is_lone_symbol(std::string_view s, SymbolKind kind);
+
 // True when `s` holds a symbol of kind Unknown (the only kind whose value may be anything).
 bool has_unknown_symbol(std::string_view s);
 

@@ -56,6 +56,11 @@ std::vector<SymbolRef> symbols_in(std::string_view s) {
   return out;
 }
 
+bool is_lone_symbol(std::string_view s, SymbolKind kind) {
+  return s.size() >= 3 && s.front() == kSymbolBegin && s.back() == kSymbolEnd && s[1] == static_cast<char>(kind) &&
+         s.find(kSymbolBegin, 1) == std::string_view::npos;
+}
+
 bool has_unknown_symbol(std::string_view s) {
   const char* p = s.data();
   const char* e = p + s.size();

@@ -47,11 +47,19 @@ std::vector<std::string> strings_of(const Value& v) {
   return out;
 }
 
-// The range of attribute `name` of a block (name through value), or the block's first line.
+// A block's type and labels (`resource "aws_secretsmanager_secret" "db"`): where a finding about
+// an argument the block lacks points.
+Range block_header(const hcl::Block* block) {
+  if (!block->type_range.known()) return block->range;
+  const uint32_t end = block->label_ranges.empty() ? block->type_range.end : block->label_ranges.back().end;
+  return Range{block->range.file, block->range.begin, end};
+}
+
+// The range of attribute `name` of a block (name through value), or the block's header.
 Range attribute_range(const hcl::Block* block, std::string_view name) {
   if (!block) return {};
   if (const hcl::Attribute* a = block->body.attribute(name)) return a->range;
-  return block->type_range.known() ? Range{block->range.file, block->range.begin, block->type_range.end} : block->range;
+  return block_header(block);
 }
 
 // A JSON value built in code (the default key policy, a policy whose content is not in the
@@ -183,8 +191,7 @@ class Mapper {
 
   // The policy AWS gives a key created without one: the account may use it through IAM.
   Policy default_key_policy(const KeyRecord& k, const Instance& i) {
-    const Range at = i.block->range.known() ? Range{i.block->range.file, i.block->range.begin, i.block->type_range.end}
-                                            : Range{};
+    const Range at = block_header(i.block);
     JsonValue st = jobject({{"Sid", jstring("Enable IAM User Permissions", at)},
                             {"Effect", jstring("Allow", at)},
                             {"Principal", jobject({{"AWS", jstring("arn:" + k.partition + ":iam::" + k.account + ":root", at)}}, at)},
