@@ -9,7 +9,7 @@ namespace rules {
 extern const RuleInfo kTG101, kTG102, kTG103, kTG104, kTG105, kTG106, kTG107, kTG108, kTG109;
 extern const RuleInfo kTG201, kTG202, kTG203, kTG204, kTG205;
 extern const RuleInfo kTG301;
-extern const RuleInfo kTG401, kTG402, kTG403;
+extern const RuleInfo kTG401, kTG402, kTG403, kTG404, kTG405, kTG406;
 }  // namespace rules
 
 const std::vector<const RuleInfo*>& rule_catalog() {
@@ -18,7 +18,7 @@ const std::vector<const RuleInfo*>& rule_catalog() {
       &kTG101, &kTG102, &kTG103, &kTG104, &kTG105, &kTG106, &kTG107, &kTG108, &kTG109,
       &kTG201, &kTG202, &kTG203, &kTG204, &kTG205,
       &kTG301,
-      &kTG401, &kTG402, &kTG403,
+      &kTG401, &kTG402, &kTG403, &kTG404, &kTG405, &kTG406,
   };
   return catalog;
 }

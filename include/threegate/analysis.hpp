@@ -38,6 +38,7 @@ struct Analysis {
   Diagnostics diagnostics;
   std::vector<std::string> notes;  // said to the user, not findings: "no *.json file below DIR"
   std::vector<Finding> findings;  // sorted by path, line, column, rule
+  std::vector<Finding> suppressed;  // silenced by an inline suppression comment
   std::vector<std::unique_ptr<tf::Configuration>> terraform;  // Terraform roots read (their trees hold the comments)
   size_t files_read = 0;
   size_t shares = 0;

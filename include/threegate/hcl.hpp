@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "threegate/diagnostic.hpp"
@@ -15,8 +16,10 @@ struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
 // One step after a root name or an expression: `.name`, `[expr]`, or the legacy `.0`.
+// Splat only occurs among the steps of a Splat expression: a further `[*]` or `.*`, after which
+// the remaining steps apply to each element of the value reached so far (a[*].b[*].c).
 struct Traverser {
-  enum class Kind { Attr, Index };
+  enum class Kind { Attr, Index, Splat };
   Kind kind = Kind::Attr;
   std::string name;  // Attr
   ExprPtr index;     // Index (`.0` is an Index holding the number literal 0)
@@ -125,6 +128,12 @@ struct File {
   Diagnostics errors;
   bool ok() const { return errors.empty(); }
 };
+
+// The source text a range covers ("" for a range without a file).
+std::string_view text_of(const Range& range);
+
+// Nesting deeper than this (brackets, templates, blocks, operator chains) is a syntax error.
+inline constexpr int kMaxNesting = 256;
 
 // Parses a whole .tf file. Never throws; nesting deeper than a fixed limit is a syntax error,
 // not a stack overflow.

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/inline_suppressions.hpp"
 #include "threegate/analysis.hpp"
 #include "threegate/symbol.hpp"
 
@@ -59,6 +60,13 @@ void run_analysis(Analysis& a) {
     for (const auto& secret : scope.inventory.secrets) {
       auto check_ref = [&](const std::string& ref, const std::string& region, const Range& range) {
         if (ref.empty() || scope.inventory.resolve_key(ref, secret.account, region, secret.partition)) return;
+        if (has_unknown_symbol(ref)) {  // Terraform: a key known only after apply
+          a.diagnostics.push_back(Diagnostic{"TG405", Severity::Info,
+                                             "the key of " + secret.arn_in_region(region) + " is " + ref +
+                                                 ", known only after apply: reads of it cannot be decided",
+                                             range, {}});
+          return;
+        }
         ArnParts parts;
         if (split_arn(ref, parts) && parts.account != secret.account) return;
         a.diagnostics.push_back(Diagnostic{"TG403", Severity::Warning,
@@ -76,6 +84,7 @@ void run_analysis(Analysis& a) {
     run_rules(ctx, sink);
   }
   for (const auto& d : a.diagnostics) a.findings.push_back(finding_from_diagnostic(d));
+  apply_inline_suppressions(a);
 
   std::stable_sort(a.findings.begin(), a.findings.end(), [](const Finding& x, const Finding& y) {
     auto px = position(x), py = position(y);

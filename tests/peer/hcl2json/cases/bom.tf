@@ -1,0 +1,3 @@
+﻿variable "bom" {
+  default = "file starts with a byte order mark"
+}

@@ -1,0 +1,2 @@
+resource "aws_kms_key" "broken" {
+  description = "missing closing brace"

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Differential test: threegate's HCL parser against HashiCorp's (hclsyntax, through the npm
+# package @cdktf/hcl2json, which runs it compiled to WebAssembly).
+#
+#   run.sh HCL_DUMP_BINARY
+#
+# Every .tf file under cases/ and under the repository's fixtures/ is converted to hcl2json's
+# JSON shape by both: by hcl2json itself, and by HCL_DUMP_BINARY (hcl_dump.cpp, which renders
+# threegate's syntax tree in that shape). compare.mjs compares them; known-differences.tsv lists
+# the accepted differences (explained in known-differences.md).
+#
+# The package is installed at test time from the npm registry into a cache directory (nothing
+# else is downloaded, nothing is vendored).
+#
+# Environment:
+#   THREEGATE_HCL2JSON_VERSION  @cdktf/hcl2json version (default pinned below)
+#   THREEGATE_PEER_CACHE        cache directory (default under $TMPDIR)
+# Exit: 0 all agree, 1 a disagreement, 77 skipped (no node/npm, or the registry is unreachable).
+set -u -o pipefail
+
+src="${BASH_SOURCE[0]}"
+[[ "$src" == */* ]] || src="./$src"
+here="$(cd "${src%/*}" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+dump="${1:-}"
+if [[ -z "$dump" || ! -x "$dump" ]]; then
+  echo "usage: run.sh HCL_DUMP_BINARY" >&2
+  exit 2
+fi
+
+# Pinned so that the known-differences list describes one peer version; bump it deliberately.
+version="${THREEGATE_HCL2JSON_VERSION:-0.21.0}"
+cache="${THREEGATE_PEER_CACHE:-${TMPDIR:-/tmp}/threegate-peer-cache}"
+dir="$cache/hcl2json-$version"
+
+for tool in node npm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "skipped: $tool is not installed (the hcl2json peer needs Node.js >= 18 and npm)"
+    exit 77
+  fi
+done
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if (( node_major < 18 )); then
+  echo "skipped: Node.js $(node --version 2>/dev/null) is too old (needs >= 18)"
+  exit 77
+fi
+
+# Install once per version, into a scratch directory first and then moved into place, so that
+# an interrupted or concurrent install never leaves a half-filled cache behind.
+entry="$dir/node_modules/@cdktf/hcl2json/lib/index.js"
+if [[ ! -f "$entry" ]]; then
+  mkdir -p "$cache" || { echo "skipped: cannot create cache directory $cache"; exit 77; }
+  staging="$(mktemp -d "$cache/install.XXXXXX")"
+  echo "installing @cdktf/hcl2json@$version into $dir"
+  limit=(); command -v timeout >/dev/null 2>&1 && limit=(timeout 300)
+  if ! "${limit[@]}" npm install --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+      --fetch-retries=1 --fetch-timeout=30000 --prefix "$staging" \
+      "@cdktf/hcl2json@$version" >"$staging.log" 2>&1; then
+    echo "skipped: npm could not install @cdktf/hcl2json@$version (registry unreachable?):"
+    { grep -m3 -E 'npm error (code|errno|network|request to|[0-9]{3} )' "$staging.log" || tail -3 "$staging.log"; } | sed 's/^/  /'
+    rm -rf "$staging" "$staging.log"
+    exit 77
+  fi
+  rm -f "$staging.log"
+  if [[ ! -f "$staging/node_modules/@cdktf/hcl2json/lib/index.js" ]]; then
+    echo "skipped: the installed @cdktf/hcl2json has no lib/index.js (package layout changed?)"
+    rm -rf "$staging"
+    exit 77
+  fi
+  rm -rf "$dir.old"
+  [[ -d "$dir" ]] && mv "$dir" "$dir.old"
+  mv "$staging" "$dir" 2>/dev/null || rm -rf "$staging"  # a concurrent run may have won the race
+  rm -rf "$dir.old"
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cd "$root" || exit 2
+mapfile -t inputs < <({ find tests/peer/hcl2json/cases -name '*.tf' 2>/dev/null
+                        [[ -d fixtures ]] && find fixtures -name '*.tf'; } | LC_ALL=C sort)
+if (( ${#inputs[@]} == 0 )); then
+  echo "no .tf inputs found"
+  exit 1
+fi
+
+if ! node "$here/peer.mjs" "$dir/node_modules" "${inputs[@]}" >"$work/peer.jsonl" 2>"$work/peer.err"; then
+  echo "hcl2json runner failed:"
+  sed 's/^/  /' "$work/peer.err" | tail -20
+  exit 1
+fi
+if ! "$dump" "${inputs[@]}" >"$work/ours.jsonl" 2>"$work/ours.err"; then
+  echo "hcl_dump failed:"
+  sed 's/^/  /' "$work/ours.err" | tail -20
+  exit 1
+fi
+node "$here/compare.mjs" "$work/ours.jsonl" "$work/peer.jsonl" "$here/known-differences.tsv"
