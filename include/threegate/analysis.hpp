@@ -39,7 +39,9 @@ struct Analysis {
   std::vector<std::string> notes;  // said to the user, not findings: "no *.json file below DIR"
   std::vector<Finding> findings;  // sorted by path, line, column, rule
   std::vector<Finding> suppressed;  // silenced by an inline suppression comment
-  std::vector<std::unique_ptr<tf::Configuration>> terraform;  // Terraform roots read (their trees hold the comments)
+  std::vector<std::unique_ptr<tf::Configuration>> terraform;
+  // Resources known only after apply, by the name reports give them: (ARN with symbols, address).
+  std::vector<std::pair<std::string, std::string>> names;  // Terraform roots read (their trees hold the comments)
   size_t files_read = 0;
   size_t shares = 0;
   size_t reads_checked = 0;

@@ -17,6 +17,9 @@ struct TerraformMapping {
   // Said once to the user: assumptions the mapping took ("the account the module deploys into
   // is taken to differ from every account written literally"), never findings.
   std::vector<std::string> notes;
+  // How to name resources whose ARN is known only after apply: (ARN with symbols, address),
+  // e.g. the secret's ARN → "aws_secretsmanager_secret.db". Reports use the address.
+  std::vector<std::pair<std::string, std::string>> names;
 };
 
 // Fills `inventory` from the configuration's instances. Problems (a policy that is not JSON, a

@@ -73,6 +73,7 @@ void load_terraform_roots(const std::vector<std::string>& folders, const CheckOp
     Scope& scope = analysis.scopes.emplace_back();
     scope.label = d;
     TerraformMapping mapping = load_terraform_inventory(*config, scope.inventory, analysis.diagnostics);
+    analysis.names.insert(analysis.names.end(), mapping.names.begin(), mapping.names.end());
     for (auto& n : mapping.notes)
       if (std::find(analysis.notes.begin(), analysis.notes.end(), n) == analysis.notes.end())
         analysis.notes.push_back(std::move(n));

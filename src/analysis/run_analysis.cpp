@@ -97,7 +97,16 @@ void run_analysis(Analysis& a) {
                                  return x.rule_id == y.rule_id && x.message == y.message && position(x) == position(y);
                                }),
                    a.findings.end());
-  // Values known only after apply are written as Terraform writes them: ${aws_kms_key.k.key_id}.
+  // Values known only after apply are written as Terraform writes them: a resource by its
+  // address (aws_secretsmanager_secret.db), other values as ${aws_kms_key.k.key_id}. The fix
+  // keeps ARNs: it is policy text.
+  std::sort(a.names.begin(), a.names.end(), [](const auto& x, const auto& y) { return x.first.size() > y.first.size(); });
+  auto named = [&](std::string& s) {
+    if (!has_symbol(s)) return;
+    for (const auto& [arn, address] : a.names)
+      for (size_t at = s.find(arn); at != std::string::npos; at = s.find(arn, at + address.size()))
+        s.replace(at, arn.size(), address);
+  };
   for (Finding& f : a.findings) {
     // The fix is JSON text: its symbols were escaped as \u0002…\u0003 (input text never holds
     // those characters, see the JSON reader).
@@ -107,6 +116,7 @@ void run_analysis(Analysis& a) {
         for (size_t at = f.fix.find(escaped); at != std::string::npos; at = f.fix.find(escaped, at + 1))
           f.fix.replace(at, escaped.size(), 1, c);
       }
+    for (std::string* s : {&f.message, &f.fix_target, &f.principal, &f.resource}) named(*s);
     for (std::string* s : {&f.message, &f.fix, &f.fix_target, &f.principal, &f.resource})
       if (has_symbol(*s)) *s = display_symbols(*s);
     for (RelatedLocation& r : f.related)

@@ -129,6 +129,10 @@ class Mapper {
     return it == managed_.end() ? none : it->second;
   }
 
+  void give_name(const std::string& arn, const std::string& address) {
+    if (has_symbol(arn)) out_.names.emplace_back(arn, address);
+  }
+
   void problem(Severity sev, std::string message, Range at) {
     diags_.push_back(Diagnostic{"TG405", sev, std::move(message), at, {}});
   }
@@ -227,6 +231,7 @@ class Mapper {
       // Secrets Manager encrypts with symmetric encryption keys only.
       k.state = "not a symmetric encryption key (" + (usage.is_string() ? usage.text : spec.text) + ")";
     }
+    give_name(k.arn, i.address);
     const Value pol = config_.attribute(i, "policy");
     if (pol.is_null()) k.policy = default_key_policy(k, i);
     else k.policy = policy_of(pol, PolicyKind::KeyPolicy, i.address, attribute_range(i.block, "policy"));
@@ -286,6 +291,8 @@ class Mapper {
       s.replicas.push_back(std::move(r));
     }
     secret_address_[s.arn] = i.address;
+    give_name(s.arn, i.address);
+    for (const auto& r : s.replicas) give_name(s.arn_in_region(r.region), i.address + " (replica in " + r.region + ")");
     inv_.secrets.push_back(std::move(s));
   }
 
@@ -387,6 +394,7 @@ class Mapper {
     pr.arn = text_of(config_.reference(i, "arn"));
     pr.account = config_.account(*i.module);
     pr.range = i.block->range;
+    give_name(pr.arn, i.address);
     const std::string name = text_of(config_.reference(i, "name"));
     size_t index = inv_.principals.size();
     for (const tf::BlockView& b : config_.blocks(i, "inline_policy")) {
