@@ -87,8 +87,13 @@ class ReadEvaluator {
   std::unique_ptr<Impl> impl_;
 };
 
+// Builds what each grant of the key amounts to (KeyRecord::policy_with_grants and
+// KeyGrant::identity). Call it after filling `grants`; without a known key policy it builds
+// nothing, and the key gate stays undecided as for any key whose policy is unknown.
+void compile_key_grants(KeyRecord& key);
+
 // Where an intended share comes from.
-enum class ShareOrigin { SecretPolicy, KeyPolicy, Declared };
+enum class ShareOrigin { SecretPolicy, KeyPolicy, Declared, KeyGrant };
 
 struct Share {
   std::string principal;  // a role/user ARN or a 12-digit account id

@@ -24,6 +24,21 @@ bool split_arn(std::string_view arn, ArnParts& out);
 
 enum class KeyManager { Customer, Aws };
 
+// A KMS grant (list-grants). It lets its grantee use the key for the listed operations with no
+// key policy statement and no IAM allow of the grantee's own; explicit denies and guardrails still
+// apply (semantics 2.7; KMS guide `grants`, `key-policy-modifying-external-accounts`).
+struct KeyGrant {
+  std::string grant_id;
+  std::string grantee;                  // GranteePrincipal: a role/user/session ARN, an account, or a service
+  std::vector<std::string> operations;  // "Decrypt", "GenerateDataKey", ...
+  // Constraints: the request's encryption context must include (subset) or be exactly (equals)
+  // these pairs; keys compare case-insensitively, values case-sensitively. Empty: no constraint.
+  std::vector<std::pair<std::string, std::string>> context_subset, context_equals;
+  Range range;
+  // Built by compile_key_grants (gates.hpp): stands in for the grantee's own IAM allow.
+  Policy identity;
+};
+
 struct KeyRecord {
   std::string arn;
   std::string account, region, key_id, partition = "aws";
@@ -34,6 +49,10 @@ struct KeyRecord {
   bool multi_region = false;
   std::string primary_arn;
   std::optional<bool> rotation;
+  std::vector<KeyGrant> grants;
+  // `policy` followed by one statement per grant naming its grantee (compile_key_grants); the key
+  // gate is judged on it when there are grants.
+  std::optional<Policy> policy_with_grants;
   bool modelled = false;  // synthesized: the region's aws/secretsmanager with its real policy
   Range range;            // the inventory entry
 
@@ -88,6 +107,8 @@ struct Inventory {
   std::string management_account;   // SCPs/RCPs do not apply to it
   std::string organization_id;      // aws:PrincipalOrgID of principals in `org_accounts`
   std::vector<std::string> org_accounts;
+  // Accounts known to belong to another organization → its id (their aws:PrincipalOrgID).
+  std::map<std::string, std::string> external_org_ids;
   std::deque<LoosePolicy> loose;
 
   // Resolves a secret's key reference in the secret's account and region: key id, key ARN,

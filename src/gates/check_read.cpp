@@ -245,9 +245,10 @@ struct ReadEvaluator::Impl {
   // What the requests hold now: a pair that shares its caller or target with the previous one
   // binds only what changed.
   size_t bound_caller = SIZE_MAX, bound_target = SIZE_MAX;
+  bool grants_bound = false;  // decrypt_set.identity holds grant policies for the bound pair
 };
 
-ReadEvaluator::ReadEvaluator(const Inventory& inventory) : impl_(new Impl{inventory, {}, {}, {}, {}, {}, {}}) {}
+ReadEvaluator::ReadEvaluator(const Inventory& inventory) : impl_(new Impl{inventory, {}, {}, {}, {}, {}, {}, SIZE_MAX, SIZE_MAX, false}) {}
 ReadEvaluator::~ReadEvaluator() = default;
 
 ReadEvaluator::CallerId ReadEvaluator::add_caller(const RequestPrincipal& principal, const PrincipalRecord* record) {
@@ -266,6 +267,10 @@ Decision ReadEvaluator::decide(CallerId caller_id, TargetId target_id) {
   gates_detail::TargetPlan& target = m.targets[target_id];
   if (caller_id != m.bound_caller) gates_detail::bind_caller(caller, m.read, m.decrypt, m.read_set, m.decrypt_set);
   if (target_id != m.bound_target) gates_detail::bind_target(target, m.read, m.decrypt, m.read_set, m.decrypt_set);
+  // A key with grants gives the caller named by one an identity policy for this pair only.
+  if (!target.grants.empty() || m.grants_bound) {
+    m.grants_bound = gates_detail::bind_grants(caller, target, m.decrypt_set);
+  }
   m.bound_caller = caller_id;
   m.bound_target = target_id;
   gates_detail::bind_context(caller, target, m.read, m.decrypt, /*flatten=*/false);

@@ -78,6 +78,8 @@ void plan_caller(const Inventory& inv, const RequestPrincipal& principal, const 
     if (!inv.organization_id.empty() &&
         std::find(inv.org_accounts.begin(), inv.org_accounts.end(), principal.account) != inv.org_accounts.end()) {
       r.context.set("aws:PrincipalOrgID", inv.organization_id);
+    } else if (auto it = inv.external_org_ids.find(principal.account); it != inv.external_org_ids.end()) {
+      r.context.set("aws:PrincipalOrgID", it->second);
     }
     add_implicit_context(r);
     *ctx = std::move(r.context);
@@ -118,6 +120,14 @@ void plan_target(const Inventory& inv, const SecretRecord& secret, const std::st
   out.key_account = out.key ? out.key->account : secret.account;
   out.secret_policy = secret.policy ? &*secret.policy : nullptr;
   out.key_policy = out.key && out.key->policy ? &*out.key->policy : nullptr;
+  out.grants.clear();
+  if (out.key_policy && out.key->policy_with_grants) {
+    out.key_policy = &*out.key->policy_with_grants;
+    size_t first = out.key->policy->statements.size();
+    for (size_t i = 0; i < out.key->grants.size() && first + i < out.key_policy->statements.size(); ++i) {
+      out.grants.emplace_back(&out.key_policy->statements[first + i], &out.key->grants[i].identity);
+    }
+  }
   out.secret_rcps = levels_of(inv.rcps, secret.account);
   out.key_rcps = levels_of(inv.rcps, out.key_account);
   out.secret_rcp_exempt = is_management(inv, secret.account);
@@ -212,10 +222,25 @@ void bind_context(CallerPlan& caller, TargetPlan& target, Request& read, Request
   }
 }
 
+bool bind_grants(const CallerPlan& caller, const TargetPlan& target, PolicySet& decrypt_set) {
+  decrypt_set.identity = caller.identity;
+  bool added = false;
+  for (const auto& [statement, identity] : target.grants) {
+    if (identity->statements.empty()) continue;  // an account grantee: its IAM decides
+    PrincipalMatch m = match_principal(*statement, caller.principal);
+    if (m == PrincipalMatch::Role || m == PrincipalMatch::Exact) {
+      decrypt_set.identity.push_back(identity);
+      added = true;
+    }
+  }
+  return added;
+}
+
 void bind_pair(CallerPlan& caller, TargetPlan& target, Request& read, Request& decrypt, PolicySet& read_set,
                PolicySet& decrypt_set, bool flatten) {
   bind_caller(caller, read, decrypt, read_set, decrypt_set);
   bind_target(target, read, decrypt, read_set, decrypt_set);
+  if (!target.grants.empty()) bind_grants(caller, target, decrypt_set);
   bind_context(caller, target, read, decrypt, flatten);
 }
 

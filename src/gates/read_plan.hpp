@@ -32,7 +32,10 @@ struct TargetPlan {
   std::string key_arn, key_account;
   bool key_id_unknown = false;  // a modelled AWS-managed key: its id is not known
   const Policy* secret_policy = nullptr;
-  const Policy* key_policy = nullptr;
+  const Policy* key_policy = nullptr;  // with the key's grants appended, when it has some
+  // The key's grants that stand in for a grantee's IAM: the grant's key-policy statement (to match
+  // the caller) and the identity policy the grantee then holds.
+  std::vector<std::pair<const Statement*, const Policy*>> grants;
   std::vector<std::vector<const Policy*>> secret_rcps, key_rcps;
   bool secret_rcp_exempt = false, key_rcp_exempt = false;
   RequestContext read_context, decrypt_context;  // keys that follow from the secret and region
@@ -50,6 +53,9 @@ void bind_pair(CallerPlan& caller, TargetPlan& target, Request& read, Request& d
 void bind_caller(CallerPlan& caller, Request& read, Request& decrypt, PolicySet& read_set, PolicySet& decrypt_set);
 void bind_target(TargetPlan& target, Request& read, Request& decrypt, PolicySet& read_set, PolicySet& decrypt_set);
 void bind_context(CallerPlan& caller, TargetPlan& target, Request& read, Request& decrypt, bool flatten);
+// The caller's identity policies for the decrypt, plus those of the target key's grants naming the
+// caller. Returns whether a grant was added (the binding then differs from bind_caller's).
+bool bind_grants(const CallerPlan& caller, const TargetPlan& target, PolicySet& decrypt_set);
 
 // The decision of the whole read from its two requests and the target's key.
 Decision combine_read(Decision read, Decision decrypt, const CallerPlan& caller, const TargetPlan& target);

@@ -1,0 +1,106 @@
+// Exported AWS accounts: the JSON the AWS CLI prints (get-account-authorization-details, kms,
+// secretsmanager and organizations calls), laid out as scripts/collect writes it (README.md,
+// "Auditing exported accounts"), read into the Inventory model; and the access matrix of every
+// secret read from it.
+//
+// Any file may be missing (a partial export, a denied call). What is missing is a gap, named in
+// the report, and what it leaves unknown is modelled as unknown, so that the reads it could change
+// are undecided ("depends"), never silently allowed or denied.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "threegate/analysis.hpp"
+#include "threegate/gates.hpp"
+#include "threegate/inventory.hpp"
+
+namespace threegate {
+
+// Something the export lacks, and what that leaves unknown.
+struct ExportGap {
+  std::string path;     // the missing file (relative to the export folder), or the file concerned
+  std::string message;  // "no get-key-policy.json for key …: its policy is unknown, reads through it are undecided"
+  Range range;          // where it is referenced, when known
+};
+
+struct ExportSummary {
+  std::vector<std::string> accounts;  // accounts/<id> folders read
+  std::vector<std::string> regions;   // regions seen
+  size_t keys = 0, secrets = 0, principals = 0;
+};
+
+// True when `dir` holds an accounts/ or organization/ folder.
+bool is_export_folder(const std::string& dir);
+
+// Reads the export below `dir` into a new scope of `analysis` (its label is `dir`), with every
+// policy listed for the rules. Malformed files are TG401/TG403 diagnostics of `analysis`; missing
+// ones are gaps. `usage_error` is set only when `dir` is not an export folder.
+void load_export(const std::string& dir, Analysis& analysis, std::vector<ExportGap>& gaps, ExportSummary& summary,
+                 std::string& usage_error);
+
+// Decodes %XX escapes (RFC 3986, as IAM's API encodes policy documents). `map`, when given,
+// receives for each decoded byte the offset of its first encoded byte, plus one final entry for
+// the end. Returns false (and leaves `out` partial) on a malformed escape.
+bool percent_decode(std::string_view encoded, std::string& out, std::vector<uint32_t>* map = nullptr);
+
+// A policy document as the CLI prints it: an object, a JSON string, or a URL-encoded string
+// ("%7B%22Version…"), whose ranges are mapped back into the encoded string. nullopt when there is
+// none that could be read (diagnostics say why).
+std::optional<Policy> parse_export_policy(const JsonValue& value, PolicyKind kind, std::string name, SourceSet& sources,
+                                          Diagnostics& diagnostics);
+
+// ---- the access matrix -------------------------------------------------------------------------
+
+// Where a principal stands with one secret copy.
+struct MatrixEntry {
+  std::string principal;  // a role/user ARN, an account id, or "*" (principals outside the organization)
+  std::string account;
+  std::string label;      // for "*": which outsiders ("any principal outside the organization", "organization o-…")
+  bool in_export = false;          // a role or user of the export, its IAM known
+  bool in_organization = false;
+  Decision decision = Decision::ImplicitDeny;
+  std::vector<std::string> depends_on;
+};
+
+// An intended share that does not work, and the gate that fails it.
+struct BrokenShare {
+  std::string principal;
+  ShareOrigin origin = ShareOrigin::Declared;
+  std::string gate;    // "key_policy", "secret_policy", "caller_iam", "guardrail", "key_unusable"
+  std::string reason;  // one line
+  Range range;         // what declares the share
+};
+
+struct MatrixCell {
+  const SecretRecord* secret = nullptr;
+  std::string region, secret_arn, key;  // key: the key's ARN, or the reference when it is not in the export
+  bool replica = false;
+  std::vector<MatrixEntry> readers;    // can read: every gate open, guardrails passed (IAM known)
+  std::vector<MatrixEntry> external;   // outside the organization, and the secret's side lets them read
+  std::vector<MatrixEntry> undecided;  // might read: the answer depends on something unknown
+  std::vector<BrokenShare> broken;
+};
+
+struct AccessMatrix {
+  std::vector<MatrixCell> cells;  // by secret ARN, then region (primary first)
+};
+
+// Decides, for every secret copy of the scope, who can read it: the principals of the inventory,
+// those its key, secret and grant policies name, and principals outside the organization; plus
+// the shares of `scope.shares` that fail. Run run_analysis() first (it fills the shares).
+AccessMatrix build_access_matrix(Scope& scope);
+
+// One principal's standing with one secret copy. For a principal whose IAM the scope does not
+// hold, the decision is the secret's side alone (the secret, its key, the resource guardrails):
+// allow means its own IAM decides.
+struct PrincipalAccess {
+  const SecretRecord* secret = nullptr;
+  std::string secret_arn, region;
+  Decision decision = Decision::ImplicitDeny;
+  std::vector<std::string> depends_on;
+  std::string closed;  // for a denied read: "gate: reason"
+};
+std::vector<PrincipalAccess> principal_access(const Scope& scope, const RequestPrincipal& principal);
+
+}  // namespace threegate
