@@ -516,19 +516,57 @@ class Mapper {
 
   // ---- organizations -----------------------------------------------------------------------------
 
+  // SCPs and RCPs attached to an account the code names: that account's level holds them, with
+  // FullAWSAccess, which AWS attaches to every account by default (an SCP only denies unless
+  // something allows; RCPFullAWSAccess is implicit in the evaluator). Attachments to a root or
+  // an organizational unit reach accounts the code does not list: said, not simulated.
   void organization_policies() {
+    std::map<std::string, std::pair<const Instance*, std::optional<Policy>>> by_ref;
     for (const Instance* i : of("aws_organizations_policy")) {
-      problem(Severity::Info,
-              i->address + ": organization policies (SCPs and RCPs) written in Terraform are checked for grammar only; "
-                           "their effect on reads is not simulated yet",
-              attribute_range(i->block, "content"));
       const std::string type = text_of(config_.attribute(*i, "type"));
+      if (!type.empty() && type != "SERVICE_CONTROL_POLICY" && type != "RESOURCE_CONTROL_POLICY") continue;
       const PolicyKind kind = type == "RESOURCE_CONTROL_POLICY" ? PolicyKind::Rcp : PolicyKind::Scp;
-      if (type == "SERVICE_CONTROL_POLICY" || type == "RESOURCE_CONTROL_POLICY" || type.empty())
-        if (auto p = policy_of(config_.attribute(*i, "content"), kind, i->address, attribute_range(i->block, "content")))
-          inv_.loose.push_back(LoosePolicy{std::move(*p)});
+      auto p = policy_of(config_.attribute(*i, "content"), kind, i->address, attribute_range(i->block, "content"));
+      for (const char* attr : {"id", "arn"}) by_ref[text_of(config_.reference(*i, attr))] = {i, p};
+      if (p) org_policies_.push_back(&by_ref[text_of(config_.reference(*i, "id"))]);
     }
-    of("aws_organizations_policy_attachment");
+    std::set<const Instance*> attached;
+    for (const Instance* a : of("aws_organizations_policy_attachment")) {
+      auto it = by_ref.find(text_of(config_.attribute(*a, "policy_id")));
+      if (it == by_ref.end() || !it->second.second) continue;
+      const std::string target = text_of(config_.attribute(*a, "target_id"));
+      if (!is_account_id(target)) {
+        note_once("org target " + target,
+                  a->address + " attaches " + it->second.first->address + " to " + display_symbols(target) +
+                      " (a root or an organizational unit): the accounts under it are not in the code, so its "
+                      "effect on reads is not simulated",
+                  attribute_range(a->block, "target_id"));
+        continue;
+      }
+      const Policy& policy = *it->second.second;
+      auto& levels = (policy.kind == PolicyKind::Rcp ? inv_.rcps : inv_.scps)[target];
+      if (levels.empty()) {
+        levels.emplace_back();
+        if (policy.kind == PolicyKind::Scp) levels.back().push_back(full_aws_access(block_header(a->block)));
+      }
+      levels.back().push_back(policy);
+      attached.insert(it->second.first);
+    }
+    // Policies attached nowhere the code shows are still checked for grammar.
+    for (auto* entry : org_policies_)
+      if (!attached.count(entry->first)) inv_.loose.push_back(LoosePolicy{*entry->second});
+  }
+
+  Policy full_aws_access(Range at) {
+    JsonValue st = jobject({{"Sid", jstring("FullAWSAccess", at)},
+                            {"Effect", jstring("Allow", at)},
+                            {"Action", jstring("*", at)},
+                            {"Resource", jstring("*", at)}},
+                           at);
+    JsonValue doc = jobject({{"Version", jstring("2012-10-17", at)}, {"Statement", jarray({std::move(st)}, at)}}, at);
+    Diagnostics ignored;  // well formed by construction
+    auto p = parse_policy(doc, PolicyKind::Scp, "FullAWSAccess (attached by AWS by default)", ignored);
+    return std::move(*p);
   }
 
   // Resource types that hold policies threegate does not read yet are said once, never skipped
@@ -573,6 +611,7 @@ class Mapper {
   std::map<std::string, ManagedPolicy> managed_policies_;  // by ARN
   std::map<std::string, size_t> principal_index_;          // "role:name" / "user:name" → inventory index
   std::map<std::string, Group> groups_;
+  std::vector<std::pair<const Instance*, std::optional<Policy>>*> org_policies_;
 };
 
 }  // namespace
