@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "threegate/gates.hpp"
 #include "threegate/policy_parse.hpp"
 #include "threegate/symbol.hpp"
 #include "threegate/terraform_inventory.hpp"
@@ -102,6 +103,9 @@ class Mapper {
     for (const Instance* i : of("aws_kms_replica_key")) key(*i, true);
     for (const Instance* i : of("aws_kms_key_policy")) key_policy(*i);
     for (const Instance* i : of("aws_kms_alias")) alias(*i);
+    for (const Instance* i : of("aws_kms_grant")) grant(*i);
+    for (auto& k : inv_.keys)
+      if (!k.grants.empty()) compile_key_grants(k);
     for (const Instance* i : of("aws_secretsmanager_secret")) secret(*i);
     for (const Instance* i : of("aws_secretsmanager_secret_policy")) secret_policy(*i);
     for (const Instance* i : of("aws_iam_policy")) managed_policy(*i);
@@ -115,7 +119,7 @@ class Mapper {
     for (const auto& [type, list] : managed_) unread(type, list);
     if (uses_account_symbol()) {
       out_.notes.push_back(
-          "the account the Terraform code deploys into (data \"aws_caller_identity\") is not known before apply: "
+          "the account the Terraform code deploys into is not known before apply: "
           "it is taken to differ from every account id the code names literally");
     }
     return std::move(out_);
@@ -262,6 +266,29 @@ class Mapper {
     KeyRecord* k = find_key(key_ref(config_.attribute(i, "target_key_id")));
     if (!k || name.empty()) return;  // an alias of a key defined elsewhere: nothing to tie
     k->aliases.push_back(name);
+  }
+
+  // A grant is an allow channel of its own for its grantee (gates.hpp, compile_key_grants).
+  void grant(const Instance& i) {
+    KeyRecord* k = find_key(key_ref(config_.attribute(i, "key_id")));
+    if (!k) {
+      note_once(i.address, i.address + " grants on a key this configuration does not create: not simulated",
+                attribute_range(i.block, "key_id"));
+      return;
+    }
+    KeyGrant g;
+    g.grant_id = i.address;
+    g.grantee = text_of(config_.attribute(i, "grantee_principal"));
+    g.operations = strings_of(config_.attribute(i, "operations"));
+    g.range = i.block->range;
+    for (const tf::BlockView& c : config_.blocks(i, "constraints")) {
+      for (const auto& [attr, out] : {std::pair{"encryption_context_equals", &g.context_equals},
+                                      std::pair{"encryption_context_subset", &g.context_subset}}) {
+        const Value m = config_.attribute(c, attr);
+        for (const auto& [key, value] : m.members) out->emplace_back(key, text_of(value));
+      }
+    }
+    k->grants.push_back(std::move(g));
   }
 
   // ---- Secrets Manager -------------------------------------------------------------------------
@@ -573,7 +600,7 @@ class Mapper {
   // in silence; others (buckets, functions…) are outside what threegate checks.
   void unread(const std::string& type, const std::vector<const Instance*>& list) {
     if (read_types_.count(type) || list.empty()) return;
-    static const std::set<std::string> policy_holders = {"aws_kms_grant", "aws_kms_external_key",
+    static const std::set<std::string> policy_holders = {"aws_kms_external_key",
                                                          "aws_kms_replica_external_key", "aws_iam_user_login_profile",
                                                          "aws_iam_role_policies_exclusive",
                                                          "aws_iam_role_policy_attachments_exclusive"};
