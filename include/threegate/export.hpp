@@ -8,7 +8,11 @@
 // are undecided ("depends"), never silently allowed or denied.
 #pragma once
 
+#include <functional>
+#include <iosfwd>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "threegate/analysis.hpp"
@@ -84,12 +88,46 @@ struct MatrixCell {
 
 struct AccessMatrix {
   std::vector<MatrixCell> cells;  // by secret ARN, then region (primary first)
+  size_t pairs_decided = 0;       // principal × secret copy pairs evaluated
+};
+
+// The principals whose identity policies may allow one action on a resource, found by the
+// literal prefix of each Allow statement's resource pattern (the text before its first
+// wildcard or policy variable). Conditions, denies, boundaries and guardrails are not looked at:
+// the index only rules out principals that no statement could let act, so that the gates are
+// evaluated for the others alone.
+class IdentityIndex {
+ public:
+  IdentityIndex(const Inventory& inventory, std::string_view action);
+  // Appends to `out` (without duplicates) the principals of `account` ("" = every account)
+  // whose identity policies have an Allow statement for the action on a pattern matching `arn`.
+  void candidates(std::string_view arn, std::string_view account, std::vector<const PrincipalRecord*>& out) const;
+  size_t entries() const { return entries_; }
+
+ private:
+  struct Entry {
+    const PrincipalRecord* principal;
+    std::string pattern;
+    bool variable;  // holds "${": matched after substitution, so taken as a match here
+  };
+  std::unordered_map<std::string, std::vector<Entry>> by_prefix_;  // "account|prefix" and "|prefix"
+  size_t entries_ = 0;
+  mutable std::vector<const PrincipalRecord*> seen_;
+};
+
+struct MatrixOptions {
+  // Evaluates every principal of the inventory against every secret copy instead of the
+  // candidates the identity index and the resource policies give: the reference the indexed
+  // matrix is tested against.
+  bool exhaustive = false;
+  // Called after each secret copy with (done, total), for a progress bar.
+  std::function<void(size_t, size_t)> progress;
 };
 
 // Decides, for every secret copy of the scope, who can read it: the principals of the inventory,
 // those its key, secret and grant policies name, and principals outside the organization; plus
 // the shares of `scope.shares` that fail. Run run_analysis() first (it fills the shares).
-AccessMatrix build_access_matrix(Scope& scope);
+AccessMatrix build_access_matrix(Scope& scope, const MatrixOptions& options = {});
 
 // One principal's standing with one secret copy. For a principal whose IAM the scope does not
 // hold, the decision is the secret's side alone (the secret, its key, the resource guardrails):
@@ -101,6 +139,23 @@ struct PrincipalAccess {
   std::vector<std::string> depends_on;
   std::string closed;  // for a denied read: "gate: reason"
 };
-std::vector<PrincipalAccess> principal_access(const Scope& scope, const RequestPrincipal& principal);
+// A principal outside the organization that the export does not place in another one is judged
+// as one of an unnamed organization, and as one of each organization the policies name in
+// aws:PrincipalOrgID: a read that only a named organization's principals get is undecided and
+// says for which.
+std::vector<PrincipalAccess> principal_access(Scope& scope, const RequestPrincipal& principal);
+
+// ---- outputs -----------------------------------------------------------------------------------
+
+// One CSV row (RFC 4180) per secret copy × principal: secret, region, replica, key, principal,
+// account, verdict (reader, external, broken, undecided), gate, reason.
+void write_matrix_csv(std::ostream& out, const AccessMatrix& matrix);
+// Quotes one CSV field when it holds a comma, a quote, CR or LF (quotes doubled).
+std::string csv_field(std::string_view value);
+
+// A Graphviz graph: one cluster per account with its principals, keys and secret copies; an edge
+// principal → secret for each working read (through the key), a red dashed edge for each broken
+// intended share.
+void write_matrix_dot(std::ostream& out, const AccessMatrix& matrix);
 
 }  // namespace threegate

@@ -122,6 +122,17 @@ struct Inventory {
  private:
   mutable std::deque<KeyRecord> modelled_keys_;  // aws/secretsmanager per account and region, made on demand
   mutable std::vector<std::unique_ptr<SourceFile>> modelled_sources_;
+  // Lookup maps, built on first use and again when records were added since (records are only
+  // appended once filled): an export holds tens of thousands of each.
+  struct Lookup {
+    size_t keys = SIZE_MAX, secrets = SIZE_MAX, principals = SIZE_MAX;
+    std::map<std::string, const KeyRecord*, std::less<>> key_by_arn, key_by_id, key_by_alias;  // id/alias: "account region name"
+    std::map<std::string, const SecretRecord*, std::less<>> secret_by_arn;
+    std::map<std::string, const PrincipalRecord*, std::less<>> principal_by_arn;
+    std::map<std::string, const KeyRecord*, std::less<>> modelled;  // "account region"
+  };
+  mutable Lookup lookup_;
+  void refresh_lookup() const;
 };
 
 // The policy of the AWS-managed key aws/secretsmanager for an account and region (auto-secretsmanager-2).

@@ -2,6 +2,10 @@
 // accounts read into one scope, every rule run over it, and the access matrix of its secrets.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -25,6 +29,25 @@ struct Audit {
   AccessMatrix matrix;
 };
 
+// A progress bar on stderr, for long runs only and only on a terminal.
+class Progress {
+ public:
+  void operator()(size_t done, size_t total) {
+    if (total < kLongRun || !isatty(STDERR_FILENO)) return;
+    size_t percent = done * 100 / total;
+    if (percent == shown_ && done != total) return;
+    shown_ = percent;
+    std::string bar(percent / 4, '#');
+    bar.resize(25, ' ');
+    std::cerr << "\rthreegate: access matrix [" << bar << "] " << done << "/" << total << " secret copies" << std::flush;
+    if (done == total) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  static constexpr size_t kLongRun = 2000;
+  size_t shown_ = SIZE_MAX;
+};
+
 // Loads and analyzes the export; nullptr (after saying why) when it cannot.
 std::unique_ptr<Audit> load(const std::string& dir) {
   auto au = std::make_unique<Audit>();
@@ -37,7 +60,9 @@ std::unique_ptr<Audit> load(const std::string& dir) {
   for (const auto& note : au->analysis.notes) std::cerr << "threegate: " << note << "\n";
   run_analysis(au->analysis);
   au->scope = &au->analysis.scopes.back();
-  au->matrix = build_access_matrix(*au->scope);
+  MatrixOptions options;
+  options.progress = Progress();
+  au->matrix = build_access_matrix(*au->scope, options);
   return au;
 }
 
@@ -164,12 +189,44 @@ const MatrixCell* find_cell(const AccessMatrix& m, const std::string& arn) {
 
 }  // namespace
 
+// Writes the graph, and renders it as SVG with Graphviz when `dot` is installed; false when the
+// file cannot be written.
+bool write_graph(const AccessMatrix& m, const std::string& path) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) {
+    std::cerr << "threegate: cannot write " << path << "\n";
+    return false;
+  }
+  write_matrix_dot(out, m);
+  out.close();
+  std::string svg = path.size() > 4 && path.ends_with(".dot") ? path.substr(0, path.size() - 4) + ".svg" : path + ".svg";
+  if (std::system("command -v dot >/dev/null 2>&1") != 0) {
+    std::cerr << "threegate: wrote " << path << "; Graphviz dot is not installed, so no " << svg
+              << " (Debian package graphviz; or render it with dot -Tsvg)\n";
+    return true;
+  }
+  auto quote = [](const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  if (std::system(("dot -Tsvg -o " + quote(svg) + " " + quote(path)).c_str()) != 0) {
+    std::cerr << "threegate: wrote " << path << "; dot could not render " << svg << "\n";
+  } else {
+    std::cerr << "threegate: wrote " << path << " and " << svg << "\n";
+  }
+  return true;
+}
+
 int run_audit(const AuditArgs& args) {
   auto au = load(args.dir);
   if (!au) return 2;
   const Inventory& inv = au->scope->inventory;
   Totals t = totals(au->matrix);
-  if (args.format == "json") {
+  if (!args.graph.empty() && !write_graph(au->matrix, args.graph)) return 2;
+  if (args.format == "csv") {
+    write_matrix_csv(std::cout, au->matrix);
+  } else if (args.format == "json") {
     ojson j;
     j["export"] = args.dir;
     j["organization"] = inv.organization_id.empty() ? ojson(nullptr)

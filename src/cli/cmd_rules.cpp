@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "threegate/report.hpp"
 #include "threegate/rules.hpp"
 
 namespace threegate::cli {
@@ -11,12 +12,7 @@ namespace threegate::cli {
 int run_rules(const std::string& format) {
   const auto& rules = rule_catalog();
   if (format == "markdown") {
-    std::cout << "# threegate rules\n\n| id | name | severity | summary |\n|---|---|---|---|\n";
-    for (const RuleInfo* r : rules) {
-      std::cout << fmt::format("| {} | {} | {} | {} |\n", r->id, r->name, severity_name(r->severity), r->summary);
-    }
-    std::cout << "\n";
-    for (const RuleInfo* r : rules) std::cout << rule_markdown(*r);
+    write_rules_reference(std::cout);  // docs/rules.md
     return 0;
   }
   if (format == "json") {

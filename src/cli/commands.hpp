@@ -5,13 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "cli/output.hpp"
+
 namespace threegate::cli {
 
 struct CheckArgs {
   std::vector<std::string> paths;
-  std::string format = "text";
+  OutputFlags output;  // --format/--output pairs, --sarif-root, --quiet
   std::string fail_on = "warning";
   std::string kind;
+  std::vector<std::string> var_files;  // Terraform: --var-file, as -var-file
+  std::vector<std::string> vars;       // Terraform: --var name=value, as -var
 };
 int run_check(const CheckArgs& args);
 
@@ -22,6 +26,17 @@ struct SimulateArgs {
   std::string format = "text";
 };
 int run_simulate(const SimulateArgs& args);
+
+// `audit DIR`, `who-can --secret ARN DIR`, `can --principal ARN DIR` (an export folder).
+struct AuditArgs {
+  std::string dir;
+  std::string format = "text";
+  std::string secret, principal;
+  std::string graph;  // audit --graph FILE.dot
+};
+int run_audit(const AuditArgs& args);
+int run_who_can(const AuditArgs& args);
+int run_can(const AuditArgs& args);
 
 int run_rules(const std::string& format);
 int run_explain(const std::string& id);

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "threegate/catalog.hpp"
 
 #ifndef THREEGATE_VERSION
 #define THREEGATE_VERSION "0.1.0"
@@ -12,15 +13,18 @@ int main(int argc, char** argv) {
   using namespace threegate::cli;
   CLI::App app{"threegate: checks that cross-account reads of AWS Secrets Manager secrets pass the three gates "
                "(KMS key policy, secret policy, caller IAM), offline"};
-  app.set_version_flag("--version", THREEGATE_VERSION);
+  app.set_version_flag("--version", std::string(THREEGATE_VERSION) + "\n" + threegate::catalog::version_line());
   app.require_subcommand(1);
 
   CheckArgs check;
   auto* c = app.add_subcommand("check", "check policies and inventories; report what fails, where, why and the fix");
-  c->add_option("paths", check.paths, "policy files, inventory files or folders (every *.json below)")->required();
-  c->add_option("--format", check.format, "output format")->check(CLI::IsMember({"text", "json"}));
+  c->add_option("paths", check.paths, "policy files, inventory files, .tf files or folders (every *.json and Terraform module below)")
+      ->required();
+  add_output_flags(*c, check.output);
   c->add_option("--fail-on", check.fail_on, "exit 1 when a finding has this severity or higher")
       ->check(CLI::IsMember({"error", "warning", "info", "never"}));
+  c->add_option("--var-file", check.var_files, "Terraform: a variable definitions file, as terraform's -var-file");
+  c->add_option("--var", check.vars, "Terraform: NAME=VALUE, as terraform's -var")->allow_extra_args(false);
   c->add_option("--kind", check.kind, "how standalone policy files are used (default: detected)")
       ->check(CLI::IsMember({"key", "secret", "identity", "scp", "rcp", "boundary", "session"}));
 
@@ -35,6 +39,21 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"key", "secret", "identity", "scp", "rcp", "boundary", "session"}));
   s->add_option("paths", sim.paths, "inventories or policy files (with --principal/--secret)");
   s->add_option("--format", sim.format, "output format")->check(CLI::IsMember({"text", "json"}));
+
+  AuditArgs audit, who_can, can;
+  auto* au = app.add_subcommand("audit", "audit an export of AWS accounts: who can read which secret, broken shares, "
+                                         "secrets open outside the organization, what the export lacks");
+  au->add_option("dir", audit.dir, "the export folder (scripts/collect writes it)")->required();
+  au->add_option("--format", audit.format, "output format")->check(CLI::IsMember({"text", "json", "csv"}));
+  au->add_option("--graph", audit.graph, "also draw the matrix as Graphviz FILE.dot (and FILE.svg when dot is installed)");
+  auto* wc = app.add_subcommand("who-can", "who can read one secret of an export");
+  wc->add_option("--secret", who_can.secret, "the secret's ARN (a replica's ARN for that region)")->required();
+  wc->add_option("dir", who_can.dir, "the export folder")->required();
+  wc->add_option("--format", who_can.format, "output format")->check(CLI::IsMember({"text", "json"}));
+  auto* cn = app.add_subcommand("can", "which secrets of an export one principal can read");
+  cn->add_option("--principal", can.principal, "the principal's ARN (or an account id)")->required();
+  cn->add_option("dir", can.dir, "the export folder")->required();
+  cn->add_option("--format", can.format, "output format")->check(CLI::IsMember({"text", "json"}));
 
   std::string rules_format = "text";
   auto* r = app.add_subcommand("rules", "list the rules");
@@ -52,6 +71,9 @@ int main(int argc, char** argv) {
   }
   if (c->parsed()) return run_check(check);
   if (s->parsed()) return run_simulate(sim);
+  if (au->parsed()) return run_audit(audit);
+  if (wc->parsed()) return run_who_can(who_can);
+  if (cn->parsed()) return run_can(can);
   if (r->parsed()) return run_rules(rules_format);
   if (e->parsed()) return run_explain(explain_id);
   return 2;

@@ -7,6 +7,10 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "threegate/export.hpp"
 
@@ -133,7 +137,70 @@ void add_entry(std::vector<MatrixEntry>& list, MatrixEntry e) {
 
 }  // namespace
 
-AccessMatrix build_access_matrix(Scope& scope) {
+// ---- IdentityIndex -----------------------------------------------------------------------------
+
+namespace {
+
+// The literal text of a resource pattern before its first wildcard or policy variable: an ARN it
+// matches starts with it (arn_matches compares that part literally, case included).
+std::string_view literal_prefix(std::string_view pattern) {
+  size_t cut = pattern.find_first_of("*?$");
+  return cut == std::string_view::npos ? pattern : pattern.substr(0, cut);
+}
+
+}  // namespace
+
+IdentityIndex::IdentityIndex(const Inventory& inventory, std::string_view action) {
+  for (const auto& p : inventory.principals) {
+    for (const auto& policy : p.policies) {
+      for (const auto& st : policy.statements) {
+        if (st.effect != Effect::Allow) continue;
+        bool acts = false;
+        for (const auto& a : st.actions_lower) acts = acts || action_matches(a, action);
+        if (st.not_action) acts = !acts;
+        if (!acts) continue;
+        std::vector<std::string_view> patterns;
+        if (!st.has_resource || st.not_resource) {
+          patterns.push_back("*");  // NotResource: anything it does not exclude
+        } else {
+          for (const auto& r : st.resources) patterns.push_back(r.value);
+        }
+        for (std::string_view pattern : patterns) {
+          std::string prefix(literal_prefix(pattern));
+          Entry e{&p, std::string(pattern), pattern.find("${") != std::string_view::npos};
+          by_prefix_[p.account + "|" + prefix].push_back(e);
+          by_prefix_["|" + prefix].push_back(std::move(e));
+          ++entries_;
+        }
+      }
+    }
+  }
+}
+
+void IdentityIndex::candidates(std::string_view arn, std::string_view account, std::vector<const PrincipalRecord*>& out) const {
+  std::string key(account);
+  key += '|';
+  const size_t base = key.size();
+  seen_.clear();
+  for (size_t len = 0; len <= arn.size(); ++len) {
+    key.resize(base);
+    key.append(arn.substr(0, len));
+    auto it = by_prefix_.find(key);
+    if (it == by_prefix_.end()) continue;
+    for (const Entry& e : it->second) {
+      if (std::find(seen_.begin(), seen_.end(), e.principal) != seen_.end()) continue;
+      if (!e.variable && !arn_matches(e.pattern, arn)) continue;
+      seen_.push_back(e.principal);
+    }
+  }
+  for (const PrincipalRecord* p : seen_) {
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  }
+}
+
+// ---- the matrix ----------------------------------------------------------------------------------
+
+AccessMatrix build_access_matrix(Scope& scope, const MatrixOptions& options) {
   Inventory& inv = scope.inventory;
 
   // "In the organization": its accounts when the organization is known, else the inventory's own.
@@ -179,20 +246,49 @@ AccessMatrix build_access_matrix(Scope& scope) {
   for (const auto& o : outsiders) inv.external_org_ids[o.account] = o.org;
 
   ReadEvaluator fast(inv);
-  std::vector<std::pair<RequestPrincipal, ReadEvaluator::CallerId>> members;
-  for (const auto& p : inv.principals) {
+  struct Member {
     RequestPrincipal rp;
-    std::string error;
-    if (!parse_request_principal(p.arn, rp, error)) continue;
-    members.emplace_back(rp, fast.add_caller(rp, &p));
+    ReadEvaluator::CallerId caller = 0;
+    bool valid = false;
+  };
+  // Parallel to inv.principals; a caller is planned on first use.
+  std::vector<Member> members(inv.principals.size());
+  std::unordered_map<const PrincipalRecord*, size_t> member_of;
+  std::map<std::string, std::vector<const PrincipalRecord*>, std::less<>> by_account;
+  std::set<std::string> member_accounts;
+  {
+    size_t i = 0;
+    for (const auto& p : inv.principals) {
+      member_of[&p] = i;
+      std::string error;
+      members[i].valid = parse_request_principal(p.arn, members[i].rp, error);
+      if (members[i].valid) {
+        by_account[members[i].rp.account].push_back(&p);
+        member_accounts.insert(members[i].rp.account);
+      }
+      ++i;
+    }
   }
+  std::vector<bool> planned(members.size(), false);
+  auto caller_of = [&](size_t i) {
+    if (!planned[i]) {
+      members[i].caller = fast.add_caller(members[i].rp, &inv.principals[i]);
+      planned[i] = true;
+    }
+    return members[i].caller;
+  };
+  std::optional<IdentityIndex> index;
+  if (!options.exhaustive) index.emplace(inv, "secretsmanager:getsecretvalue");
 
   AccessMatrix m;
   std::map<std::pair<const SecretRecord*, std::string>, size_t> cell_of;
   std::vector<const SecretRecord*> secrets;
   for (const auto& s : inv.secrets) secrets.push_back(&s);
   std::sort(secrets.begin(), secrets.end(), [](const SecretRecord* a, const SecretRecord* b) { return a->arn < b->arn; });
+  size_t copies = 0, done = 0;
+  for (const SecretRecord* s : secrets) copies += 1 + s->replicas.size();
 
+  std::vector<const PrincipalRecord*> candidates;
   for (const SecretRecord* s : secrets) {
     std::vector<std::string> regions{s->region};
     for (const auto& r : s->replicas) regions.push_back(r.region);
@@ -210,9 +306,11 @@ AccessMatrix build_access_matrix(Scope& scope) {
       cell.key = key ? key->arn : ref;
 
       // Whom the policies of this copy name, and whether one allows everyone.
-      std::set<std::string> named;
-      bool open = false;
-      if (s->policy) named_by(*s->policy, "secretsmanager:getsecretvalue", named, open);
+      std::set<std::string> named, secret_named;
+      bool open = false, secret_open = false;
+      if (s->policy) named_by(*s->policy, "secretsmanager:getsecretvalue", secret_named, secret_open);
+      named = secret_named;
+      open = secret_open;
       if (key && key->policy) {
         bool key_open = false;
         named_by(*key->policy, "kms:decrypt", named, key_open);
@@ -224,18 +322,69 @@ AccessMatrix build_access_matrix(Scope& scope) {
         }
       }
 
+      // The principals of the inventory that could read this copy. A read needs
+      // secretsmanager:GetSecretValue from the caller's identity policies (always across
+      // accounts) or from the secret policy naming the caller (or everyone): so the candidates
+      // are those the identity index finds in the secret's account and in every account the
+      // secret policy names (every account when it names everyone), those it names by ARN, and
+      // — when it names everyone — every principal of the secret's own account.
+      candidates.clear();
+      if (options.exhaustive) {
+        for (const auto& p : inv.principals) candidates.push_back(&p);
+      } else {
+        auto whole_account = [&](const std::string& account) {
+          auto it = by_account.find(account);
+          if (it == by_account.end()) return;
+          for (const PrincipalRecord* p : it->second) {
+            if (std::find(candidates.begin(), candidates.end(), p) == candidates.end()) candidates.push_back(p);
+          }
+        };
+        if (secret_open) {
+          index->candidates(cell.secret_arn, "", candidates);
+          whole_account(s->account);
+        } else {
+          std::set<std::string> accounts{s->account};
+          for (const auto& entry : secret_named) {
+            std::string caller;
+            if (entry.find_first_of("*?") != std::string::npos) {
+              ArnParts a;  // not a valid principal, but whatever the evaluator makes of it stays covered
+              if (split_arn(entry, a)) whole_account(a.account);
+              continue;
+            }
+            if (!as_caller(entry, caller)) continue;
+            if (threegate::is_account_id(caller)) {
+              accounts.insert(caller);
+              continue;
+            }
+            RequestPrincipal rp;
+            std::string error;
+            if (!parse_request_principal(caller, rp, error)) continue;
+            if (const PrincipalRecord* p = inv.find_principal(rp.role_arn.empty() ? rp.arn : rp.role_arn)) {
+              if (std::find(candidates.begin(), candidates.end(), p) == candidates.end()) candidates.push_back(p);
+            }
+          }
+          for (const auto& a : accounts) index->candidates(cell.secret_arn, a, candidates);
+        }
+        // Decide in the inventory's order, as the exhaustive matrix does.
+        std::sort(candidates.begin(), candidates.end(),
+                  [&](const PrincipalRecord* a, const PrincipalRecord* b) { return member_of[a] < member_of[b]; });
+      }
+
       ReadEvaluator::TargetId t = fast.add_target(*s, region);
-      std::set<std::string> member_accounts;
-      for (const auto& [rp, c] : members) {
-        member_accounts.insert(rp.account);
-        Decision d = fast.decide(c, t);
+      for (const PrincipalRecord* p : candidates) {
+        size_t i = member_of[p];
+        if (!members[i].valid) continue;
+        const RequestPrincipal& rp = members[i].rp;
+        Decision d = fast.decide(caller_of(i), t);
+        ++m.pairs_decided;
         if (d == Decision::Allow) {
+          // Candidates are distinct principals: no entry to merge with.
           MatrixEntry e{rp.arn, rp.account, "", true, inside.count(rp.account) > 0, d, {}};
-          if (!e.in_organization) add_entry(cell.external, e);
-          add_entry(cell.readers, std::move(e));
+          if (!e.in_organization) cell.external.push_back(e);
+          cell.readers.push_back(std::move(e));
         } else if (d == Decision::Depends) {
-          ReadCheck rc = check_read(inv, rp, inv.find_principal(rp.arn), *s, region);
-          add_entry(cell.undecided, MatrixEntry{rp.arn, rp.account, "", true, inside.count(rp.account) > 0, d, rc.depends_on});
+          ReadCheck rc = check_read(inv, rp, p, *s, region);
+          cell.undecided.push_back(MatrixEntry{rp.arn, rp.account, "", true, inside.count(rp.account) > 0, d, rc.depends_on});
         }
       }
 
@@ -287,6 +436,7 @@ AccessMatrix build_access_matrix(Scope& scope) {
       }
       cell_of[{s, region}] = m.cells.size();
       m.cells.push_back(std::move(cell));
+      if (options.progress) options.progress(++done, copies);
     }
   }
 
@@ -330,19 +480,43 @@ AccessMatrix build_access_matrix(Scope& scope) {
     std::sort(cell.external.begin(), cell.external.end(), by_principal);
     std::sort(cell.undecided.begin(), cell.undecided.end(), by_principal);
     // A principal that is a reader, or decided broken, is not also undecided.
-    std::erase_if(cell.undecided, [&](const MatrixEntry& u) {
-      return std::any_of(cell.readers.begin(), cell.readers.end(), [&](const MatrixEntry& r) { return r.principal == u.principal; }) ||
-             std::any_of(cell.broken.begin(), cell.broken.end(), [&](const BrokenShare& b) { return b.principal == u.principal; });
-    });
+    if (!cell.undecided.empty()) {
+      std::set<std::string_view> decided;
+      for (const auto& r : cell.readers) decided.insert(r.principal);
+      for (const auto& b : cell.broken) decided.insert(b.principal);
+      std::erase_if(cell.undecided, [&](const MatrixEntry& u) { return decided.count(u.principal) > 0; });
+    }
     std::sort(cell.broken.begin(), cell.broken.end(),
               [](const BrokenShare& a, const BrokenShare& b) { return a.principal < b.principal; });
   }
   return m;
 }
 
-std::vector<PrincipalAccess> principal_access(const Scope& scope, const RequestPrincipal& principal) {
-  const Inventory& inv = scope.inventory;
+std::vector<PrincipalAccess> principal_access(Scope& scope, const RequestPrincipal& principal) {
+  Inventory& inv = scope.inventory;
   const PrincipalRecord* record = inv.find_principal(principal.role_arn.empty() ? principal.arn : principal.role_arn);
+  // An outsider's aws:PrincipalOrgID is not known: judged as a principal of an organization no
+  // policy names, then of each one a policy names (as the matrix's outsiders are).
+  bool outsider = !record && !inv.external_org_ids.count(principal.account) &&
+                  std::find(inv.org_accounts.begin(), inv.org_accounts.end(), principal.account) == inv.org_accounts.end() &&
+                  !(inv.org_accounts.empty() && inv.organization_id.empty() &&
+                    std::any_of(inv.principals.begin(), inv.principals.end(),
+                                [&](const PrincipalRecord& p) { return p.account == principal.account; }));
+  std::vector<std::string> orgs;
+  if (outsider) {
+    std::set<std::string> org_ids;
+    for (const auto& s : inv.secrets) {
+      if (s.policy) org_ids_in(*s.policy, org_ids);
+    }
+    for (const auto& k : inv.keys) {
+      if (k.policy) org_ids_in(*k.policy, org_ids);
+    }
+    org_ids.erase(inv.organization_id);
+    std::string fresh = "o-outsider00";
+    while (org_ids.count(fresh) || fresh == inv.organization_id) fresh += "0";
+    orgs.push_back(fresh);
+    orgs.insert(orgs.end(), org_ids.begin(), org_ids.end());
+  }
   std::vector<const SecretRecord*> secrets;
   for (const auto& s : inv.secrets) secrets.push_back(&s);
   std::sort(secrets.begin(), secrets.end(), [](const SecretRecord* a, const SecretRecord* b) { return a->arn < b->arn; });
@@ -351,16 +525,38 @@ std::vector<PrincipalAccess> principal_access(const Scope& scope, const RequestP
     std::vector<std::string> regions{s->region};
     for (const auto& r : s->replicas) regions.push_back(r.region);
     for (const auto& region : regions) {
-      ReadCheck rc = check_read(inv, principal, record, *s, region, principal.type == PrincipalType::Account);
+      bool account_only = principal.type == PrincipalType::Account;
+      if (outsider) inv.external_org_ids[principal.account] = orgs[0];
+      ReadCheck rc = check_read(inv, principal, record, *s, region, account_only);
       Decision d = record ? rc.decision : resource_side(rc);
+      std::vector<std::string> depends = rc.depends_on;
+      if (outsider && d != Decision::Allow) {
+        // Principals of a named organization may read what others outside may not.
+        std::vector<std::string> allowed_for;
+        for (size_t i = 1; i < orgs.size(); ++i) {
+          inv.external_org_ids[principal.account] = orgs[i];
+          ReadCheck other = check_read(inv, principal, record, *s, region, account_only);
+          if (resource_side(other) != Decision::ImplicitDeny && resource_side(other) != Decision::ExplicitDeny) {
+            allowed_for.push_back(orgs[i]);
+          }
+        }
+        if (!allowed_for.empty()) {
+          d = Decision::Depends;
+          depends = {"aws:PrincipalOrgID (readable when it is " + fmt::format("{}", fmt::join(allowed_for, " or ")) + ")"};
+        } else if (d == Decision::Depends) {
+          // Undecided for a reason other than the organization: say it.
+          std::erase_if(depends, [](const std::string& k) { return k == "aws:PrincipalOrgID"; });
+        }
+      }
       std::string gate;
       if (d == Decision::ImplicitDeny || d == Decision::ExplicitDeny) {
         std::string reason;
         gate = first_closed_gate(rc, reason) + std::string(": ") + reason;
       }
-      out.push_back(PrincipalAccess{s, rc.secret_arn, region, d, rc.depends_on, gate});
+      out.push_back(PrincipalAccess{s, rc.secret_arn, region, d, std::move(depends), gate});
     }
   }
+  if (outsider) inv.external_org_ids.erase(principal.account);
   return out;
 }
 

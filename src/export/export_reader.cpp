@@ -7,6 +7,7 @@
 //     a condition key nobody sets), so the evaluator answers "depends" wherever it could matter
 //     and an explicit deny elsewhere still decides.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -94,7 +95,7 @@ class ExportReader {
 
   // A file of the export, parsed; nullopt when it is absent (the caller names the gap) or
   // malformed (TG401, reported here).
-  std::optional<JsonValue> read_json(const fs::path& p) {
+  std::optional<JsonValue> read_json(const fs::path& p, bool any_kind = false) {
     if (!present(p)) return std::nullopt;
     std::string error;
     const SourceFile* f = a_.sources.load(display(p), error);
@@ -108,7 +109,7 @@ class ExportReader {
       a_.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, r.error, r.error_range, {}});
       return std::nullopt;
     }
-    if (!r.value->is_object()) {
+    if (!r.value->is_object() && !any_kind) {
       problem(r.value->range, std::string("expected the AWS CLI's JSON object, found ") + json_kind_name(r.value->kind));
       return std::nullopt;
     }
@@ -592,7 +593,7 @@ class ExportReader {
     std::string id;
     std::string type;  // SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY, "" when unknown
     std::optional<Policy> scp, rcp;  // the content as each kind (an unknown one when not known)
-    std::vector<std::string> targets;
+    std::set<std::string> targets;
     bool targets_known = false;
   };
 
@@ -712,7 +713,7 @@ class ExportReader {
       if (auto doc = read_json(pdir / "list-targets-for-policy.json")) {
         op.targets_known = true;
         for (const JsonValue* t : items(*doc, "Targets")) {
-          if (t->is_object()) op.targets.push_back(str(*t, "TargetId"));
+          if (t->is_object()) op.targets.insert(str(*t, "TargetId"));
         }
       } else {
         gap(pdir / "list-targets-for-policy.json", "no list-targets-for-policy.json for policy " + id +
@@ -762,7 +763,7 @@ class ExportReader {
           for (const auto& p : policies) {
             const std::optional<Policy>& pol = scp ? p.scp : p.rcp;
             if (!pol) continue;
-            bool here = p.targets_known ? std::find(p.targets.begin(), p.targets.end(), target) != p.targets.end() : i == 0;
+            bool here = p.targets_known ? p.targets.count(target) > 0 : i == 0;
             if (here) level.push_back(*pol);
           }
           if (level.empty()) {
@@ -781,6 +782,279 @@ class ExportReader {
     }
   }
 
+  // ---- iam-collect ---------------------------------------------------------------------------------
+  // The layout of the open-source iam-collect (github.com/cloud-copilot/iam-collect), below
+  // <storage>/aws/<partition>: accounts/<id>/<service>/[<region>/]<type>/<lowercased, URL-encoded
+  // resource id>/{metadata,policy,...}.json and organizations/<org-id>/. It holds no KMS key
+  // manager, state, aliases or grants and no secret replicas: those are gaps.
+
+ public:
+  void read_iam_collect() {
+    std::set<std::string> regions;
+    const fs::path accounts = root_ / "accounts";
+    for (const auto& acct : subfolders(accounts)) {
+      if (!is_account_id(acct)) {
+        a_.notes.push_back("not an account id, skipped: " + (accounts / acct).string());
+        continue;
+      }
+      summary_.accounts.push_back(acct);
+      collect_iam(acct);
+      for (const auto& region : subfolders(accounts / acct / "kms")) {
+        regions.insert(region);
+        collect_keys(acct, region);
+      }
+      for (const auto& region : subfolders(accounts / acct / "secretsmanager")) {
+        regions.insert(region);
+        collect_secrets(acct, region);
+      }
+    }
+    summary_.regions.assign(regions.begin(), regions.end());
+    gap(root_ / "accounts", "iam-collect records no KMS key manager, key state, aliases or grants, and no secret replicas: "
+                            "keys are taken as enabled, a key whose policy Id starts with auto- as AWS-managed "
+                            "(auto-secretsmanager-… as aws/secretsmanager), secrets named by key alias are undecided, "
+                            "reads a grant could allow are not seen, and replicas are not analyzed");
+    collect_organization();
+    summary_.keys = inv_.keys.size();
+    summary_.secrets = inv_.secrets.size();
+    summary_.principals = inv_.principals.size();
+  }
+
+ private:
+  std::vector<const JsonValue*> array_items(const std::optional<JsonValue>& doc) {
+    std::vector<const JsonValue*> out;
+    if (doc && doc->is_array()) {
+      for (const auto& i : doc->items) out.push_back(&i);
+    }
+    return out;
+  }
+
+  void collect_iam(const std::string& acct) {
+    const fs::path iam = root_ / "accounts" / acct / "iam";
+    std::map<std::string, std::optional<Policy>> managed;
+    for (const fs::path& dir : {iam / "policy", iam / "aws" / "policy"}) {
+      for (const auto& id : subfolders(dir)) {
+        auto md = read_json(dir / id / "metadata.json");
+        std::string arn = md ? str(*md, "arn") : "";
+        if (arn.empty()) continue;
+        auto doc = read_json(dir / id / "current-policy.json");
+        managed[arn] = doc ? parse_export_policy(*doc, PolicyKind::Identity, arn, a_.sources, a_.diagnostics) : std::nullopt;
+      }
+    }
+    auto attach = [&](const fs::path& dir, const std::string& owner, std::vector<Policy>& out) {
+      auto doc = read_json(dir / "managed-policies.json", true);
+      for (const JsonValue* v : array_items(doc)) {
+        if (!v->is_string()) continue;
+        auto it = managed.find(v->text);
+        if (it != managed.end() && it->second) {
+          out.push_back(*it->second);
+          continue;
+        }
+        gap(dir / "managed-policies.json", "managed policy " + v->text + " attached to " + owner +
+                                              " is not in the export: its reads are undecided", v->range);
+        out.push_back(unknown_policy(PolicyKind::Identity, "policy/" + v->text, v->text + " (not in the export)"));
+      }
+      auto inl = read_json(dir / "inline-policies.json", true);
+      for (const JsonValue* v : array_items(inl)) {
+        if (!v->is_object()) continue;
+        const JsonValue* d = v->find("PolicyDocument");
+        std::string name = owner + " inline policy " + str(*v, "PolicyName");
+        std::optional<Policy> p = d ? parse_export_policy(*d, PolicyKind::Identity, name, a_.sources, a_.diagnostics) : std::nullopt;
+        out.push_back(p ? std::move(*p) : unknown_policy(PolicyKind::Identity, "inline/" + name, name + " (unreadable)"));
+      }
+    };
+    std::map<std::string, std::vector<Policy>> groups;  // group ARN → policies
+    for (const auto& id : subfolders(iam / "group")) {
+      auto md = read_json(iam / "group" / id / "metadata.json");
+      std::string arn = md ? str(*md, "arn") : "";
+      if (!arn.empty()) attach(iam / "group" / id, arn, groups[arn]);
+    }
+    for (const char* type : {"role", "user"}) {
+      for (const auto& id : subfolders(iam / type)) {
+        const fs::path dir = iam / type / id;
+        auto md = read_json(dir / "metadata.json");
+        std::string arn = md ? str(*md, "arn") : "";
+        ArnParts parts;
+        if (arn.empty() || !split_arn(arn, parts) || parts.account != acct) {
+          gap(dir, std::string(type) + " folder without a readable metadata.json arn: left out");
+          continue;
+        }
+        PrincipalRecord pr;
+        pr.arn = arn;
+        pr.account = acct;
+        if (const JsonMember* m = md->find_member("arn")) pr.range = m->value.range;
+        attach(dir, arn, pr.policies);
+        for (const JsonValue* g : array_items(read_json(dir / "groups.json", true))) {
+          if (!g->is_string()) continue;
+          auto it = groups.find(g->text);
+          if (it != groups.end()) {
+            pr.policies.insert(pr.policies.end(), it->second.begin(), it->second.end());
+          } else {
+            gap(dir / "groups.json", "group " + g->text + " of " + arn + " is not in the export: its reads are undecided", g->range);
+            pr.policies.push_back(unknown_policy(PolicyKind::Identity, "group/" + g->text, g->text + " (not in the export)"));
+          }
+        }
+        std::string boundary = str(*md, "permissionBoundary");
+        if (!boundary.empty()) {
+          auto it = managed.find(boundary);
+          if (it != managed.end() && it->second) {
+            pr.boundary = *it->second;
+            pr.boundary->kind = PolicyKind::Boundary;
+            pr.boundary->name = boundary + " (permission boundary)";
+          } else {
+            gap(dir / "metadata.json", "permission boundary " + boundary + " of " + arn + " is not in the export: its reads are undecided");
+            pr.boundary = unknown_policy(PolicyKind::Boundary, "boundary/" + boundary, boundary + " (permission boundary, not in the export)");
+          }
+        }
+        inv_.principals.push_back(std::move(pr));
+      }
+    }
+  }
+
+  void collect_keys(const std::string& acct, const std::string& region) {
+    const fs::path dir = root_ / "accounts" / acct / "kms" / region / "key";
+    for (const auto& id : subfolders(dir)) {
+      auto md = read_json(dir / id / "metadata.json");
+      KeyRecord k;
+      k.account = acct;
+      k.region = region;
+      k.key_id = md && !str(*md, "id").empty() ? str(*md, "id") : id;
+      k.arn = md && !str(*md, "arn").empty() ? str(*md, "arn") : "arn:aws:kms:" + region + ":" + acct + ":key/" + k.key_id;
+      if (md) k.range = md->range;
+      ArnParts parts;
+      if (split_arn(k.arn, parts)) k.partition = parts.partition;
+      if (auto doc = read_json(dir / id / "policy.json")) {
+        k.policy = parse_export_policy(*doc, PolicyKind::KeyPolicy, k.arn, a_.sources, a_.diagnostics);
+        if (k.policy && k.policy->id && k.policy->id->value.rfind("auto-", 0) == 0) {
+          k.manager = KeyManager::Aws;
+          if (k.policy->id->value.rfind("auto-secretsmanager", 0) == 0) k.aliases.push_back("alias/aws/secretsmanager");
+        }
+      } else {
+        gap(dir / id / "policy.json", "no policy.json for key " + k.arn + ": its policy is unknown, reads through it are undecided");
+      }
+      inv_.keys.push_back(std::move(k));
+    }
+  }
+
+  void collect_secrets(const std::string& acct, const std::string& region) {
+    const fs::path dir = root_ / "accounts" / acct / "secretsmanager" / region / "secret";
+    for (const auto& id : subfolders(dir)) {
+      auto md = read_json(dir / id / "metadata.json");
+      std::string arn = md ? str(*md, "arn") : "";
+      ArnParts parts;
+      if (arn.empty() || !split_arn(arn, parts) || parts.service != "secretsmanager") {
+        gap(dir / id, "secret folder without a readable metadata.json arn: left out");
+        continue;
+      }
+      SecretRecord s;
+      s.arn = arn;
+      s.account = acct;
+      s.region = parts.region;
+      s.partition = parts.partition;
+      s.name = str(*md, "name");
+      if (s.name.empty()) s.name = parts.resource.rfind("secret:", 0) == 0 ? parts.resource.substr(7) : parts.resource;
+      s.range = md->range;
+      s.kms_key_range = md->range;
+      if (const JsonValue* k = md->find("kmsKey"); k && k->is_string()) {
+        s.kms_key = k->text;
+        s.kms_key_range = k->range;
+      }
+      // iam-collect writes policy.json only when the secret has a policy.
+      if (auto doc = read_json(dir / id / "policy.json")) {
+        s.policy = parse_export_policy(*doc, PolicyKind::SecretPolicy, s.arn, a_.sources, a_.diagnostics);
+        if (!s.policy) s.policy = unknown_policy(PolicyKind::SecretPolicy, "secret-policy/" + s.arn, s.arn + " (unreadable resource policy)");
+      }
+      inv_.secrets.push_back(std::move(s));
+    }
+  }
+
+  void collect_organization() {
+    const fs::path orgs = root_ / "organizations";
+    std::vector<std::string> ids = subfolders(orgs);
+    if (ids.empty()) {
+      gap(orgs, "no organizations/ in the export: the accounts are taken as outside any organization "
+                "(no SCPs or RCPs apply; aws:PrincipalOrgID is unknown)");
+      return;
+    }
+    const fs::path dir = orgs / ids.front();
+    auto md = read_json(dir / "metadata.json");
+    if (md) {
+      inv_.organization_id = str(*md, "id");
+      inv_.management_account = str(*md, "rootAccountId");
+    }
+    if (inv_.organization_id.empty()) inv_.organization_id = ids.front();
+    std::set<std::string> enabled;
+    if (md) {
+      if (const JsonValue* f = md->find("features"); f && f->is_object()) {
+        for (const auto& m : f->members) {
+          if (m.value.kind == JsonKind::Bool && m.value.boolean) enabled.insert(m.key);
+        }
+      }
+    }
+    auto accounts = read_json(dir / "accounts.json");
+    auto ous = read_json(dir / "ous.json");
+    if (!accounts || !ous) {
+      gap(dir, "accounts.json or ous.json missing: the organization's tree is unknown, so are the SCPs and RCPs");
+      return;
+    }
+    // The policies attached to a target, by kind; ids are the last part of their ARN.
+    auto attached = [&](const JsonValue& target, const char* key, std::vector<std::string>& out) {
+      const JsonValue* v = target.find(key);
+      if (!v || !v->is_array()) return;
+      for (const auto& i : v->items) {
+        if (i.is_string()) out.push_back(i.text.substr(i.text.rfind('/') + 1));
+      }
+    };
+    std::map<std::string, std::optional<Policy>> loaded;
+    auto policy = [&](const std::string& id, bool scp) -> Policy {
+      std::string folder = id;
+      for (char& c : folder) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string key = (scp ? "scps/" : "rcps/") + folder;
+      auto it = loaded.find(key);
+      if (it == loaded.end()) {
+        PolicyKind kind = scp ? PolicyKind::Scp : PolicyKind::Rcp;
+        auto doc = read_json(dir / (scp ? "scps" : "rcps") / folder / "policy.json");
+        std::optional<Policy> p = doc ? parse_export_policy(*doc, kind, (scp ? "SCP " : "RCP ") + id, a_.sources, a_.diagnostics) : std::nullopt;
+        if (!p) {
+          gap(dir / (scp ? "scps" : "rcps") / folder / "policy.json",
+              std::string(scp ? "SCP " : "RCP ") + id + " is not in the export: reads it could block are undecided");
+          p = unknown_policy(kind, key, id + " (not in the export)");
+        }
+        it = loaded.emplace(key, std::move(p)).first;
+      }
+      return *it->second;
+    };
+    for (const auto& m : accounts->members) {
+      if (is_account_id(m.key)) inv_.org_accounts.push_back(m.key);
+    }
+    for (bool scp : {true, false}) {
+      if (!enabled.count(scp ? "SERVICE_CONTROL_POLICY" : "RESOURCE_CONTROL_POLICY")) continue;
+      auto& out = scp ? inv_.scps : inv_.rcps;
+      const char* key = scp ? "scps" : "rcps";
+      for (const auto& m : accounts->members) {
+        if (!is_account_id(m.key) || !m.value.is_object()) continue;
+        std::vector<const JsonValue*> chain{&m.value};  // account, its OU, …, the root
+        std::string parent = str(m.value, "ou");
+        std::set<std::string> visited;
+        while (!parent.empty() && visited.insert(parent).second) {
+          const JsonValue* ou = ous->find(parent);
+          if (!ou || !ou->is_object()) break;
+          chain.push_back(ou);
+          parent = str(*ou, "parent");
+        }
+        std::vector<std::vector<Policy>> levels;
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+          std::vector<std::string> ids_here;
+          attached(**it, key, ids_here);
+          std::vector<Policy> level;
+          for (const auto& id : ids_here) level.push_back(policy(id, scp));
+          if (level.empty()) level.push_back(unknown_policy(scp ? PolicyKind::Scp : PolicyKind::Rcp, std::string(key) + "-of/" + m.key, std::string(key) + " of a level above " + m.key + " (unknown)"));
+          levels.push_back(std::move(level));
+        }
+        out[m.key] = std::move(levels);
+      }
+    }
+  }
+
   fs::path root_;
   Analysis& a_;
   Inventory& inv_;
@@ -790,9 +1064,29 @@ class ExportReader {
 
 }  // namespace
 
+// The folder of an iam-collect store that holds accounts/ and organizations/: `dir` itself, or
+// `dir`/aws/<partition> (the first partition); empty when `dir` is not one.
+std::string iam_collect_base(const std::string& dir) {
+  std::error_code ec;
+  auto looks = [&](const fs::path& base) {
+    if (fs::is_directory(base / "organizations", ec)) return true;
+    for (const auto& acct : subfolders(base / "accounts")) {
+      for (const char* marker : {"iam/role", "iam/user", "kms", "secretsmanager"}) {
+        if (fs::is_directory(base / "accounts" / acct / marker, ec)) return true;
+      }
+    }
+    return false;
+  };
+  for (const auto& partition : subfolders(fs::path(dir) / "aws")) {
+    if (looks(fs::path(dir) / "aws" / partition)) return (fs::path(dir) / "aws" / partition).string();
+  }
+  return looks(dir) ? dir : std::string();
+}
+
 bool is_export_folder(const std::string& dir) {
   std::error_code ec;
-  return fs::is_directory(fs::path(dir) / "accounts", ec) || fs::is_directory(fs::path(dir) / "organization", ec);
+  return fs::is_directory(fs::path(dir) / "accounts", ec) || fs::is_directory(fs::path(dir) / "organization", ec) ||
+         !iam_collect_base(dir).empty();
 }
 
 void load_export(const std::string& dir, Analysis& analysis, std::vector<ExportGap>& gaps, ExportSummary& summary,
@@ -809,7 +1103,11 @@ void load_export(const std::string& dir, Analysis& analysis, std::vector<ExportG
   if (analysis.scopes.empty()) analysis.scopes.emplace_back().label = "standalone policies";
   Scope& scope = analysis.scopes.emplace_back();
   scope.label = dir;
-  ExportReader(dir, analysis, scope, gaps, summary).read();
+  if (std::string base = iam_collect_base(dir); !base.empty()) {
+    ExportReader(base, analysis, scope, gaps, summary).read_iam_collect();
+  } else {
+    ExportReader(dir, analysis, scope, gaps, summary).read();
+  }
   collect_policy_uses(scope);
   // Unknown policies stand for missing data; the policy rules have nothing to say about them.
   std::erase_if(scope.policies, [](const PolicyUse& u) {

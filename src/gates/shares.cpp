@@ -34,6 +34,26 @@ void allowed_principals(const Policy& policy, std::string_view action, F&& f) {
   }
 }
 
+// Whether the identity policies of `p` could let it read `secret_arn`: an Allow statement for
+// secretsmanager:GetSecretValue on a matching (or variable) pattern, or any Deny statement (which
+// decides the caller_iam gate otherwise than a missing allow).
+bool may_read(const PrincipalRecord& p, const std::string& secret_arn) {
+  for (const auto& policy : p.policies) {
+    for (const auto& st : policy.statements) {
+      if (st.effect == Effect::Deny) return true;
+      bool acts = false;
+      for (const auto& a : st.actions_lower) acts = acts || action_matches(a, "secretsmanager:getsecretvalue");
+      if (st.not_action) acts = !acts;
+      if (!acts) continue;
+      if (!st.has_resource || st.not_resource) return true;
+      for (const auto& r : st.resources) {
+        if (r.value.find("${") != std::string::npos || arn_matches(r.value, secret_arn)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::string account_of(const std::string& target) {
   if (is_account_id(target)) return target;
   ArnParts a;
@@ -58,20 +78,23 @@ std::vector<Share> derive_shares(const Inventory& inv) {
     });
   }
 
-  // A key that encrypts exactly one secret of the inputs says who is meant to read it.
+  // A key that encrypts exactly one secret of the inputs says who is meant to read it. Each
+  // secret's keys are resolved once (not once per key: exports hold thousands of both).
+  std::map<const KeyRecord*, std::pair<const SecretRecord*, int>> users;
+  for (const auto& s : inv.secrets) {
+    std::set<const KeyRecord*> keys{inv.resolve_key(s.kms_key, s.account, s.region, s.partition)};
+    for (const auto& r : s.replicas) keys.insert(inv.resolve_key(r.kms_key, s.account, r.region, s.partition));
+    for (const KeyRecord* k : keys) {
+      auto& u = users[k];
+      u.first = &s;
+      ++u.second;
+    }
+  }
   for (const auto& k : inv.keys) {
     if (!k.policy) continue;
-    const SecretRecord* only = nullptr;
-    int count = 0;
-    for (const auto& s : inv.secrets) {
-      bool uses = inv.resolve_key(s.kms_key, s.account, s.region, s.partition) == &k;
-      for (const auto& r : s.replicas) uses = uses || inv.resolve_key(r.kms_key, s.account, r.region, s.partition) == &k;
-      if (uses) {
-        only = &s;
-        ++count;
-      }
-    }
-    if (count != 1) continue;
+    auto used = users.find(&k);
+    if (used == users.end() || used->second.second != 1) continue;
+    const SecretRecord* only = used->second.first;
     allowed_principals(*k.policy, "kms:decrypt", [&](const PrincipalRef& p) {
       std::string target = share_target(p);
       if (!target.empty() && account_of(target) != k.account) add(target, only, ShareOrigin::KeyPolicy, p.range);
@@ -107,6 +130,9 @@ std::vector<ShareResult> analyze_shares(const Inventory& inv) {
     return it->second;
   };
 
+  std::map<std::string, std::vector<const PrincipalRecord*>, std::less<>> by_account;
+  for (const auto& p : inv.principals) by_account[p.account].push_back(&p);
+
   std::vector<ShareResult> results;
   for (const Share& share : derive_shares(inv)) {
     ShareResult res;
@@ -135,9 +161,7 @@ std::vector<ShareResult> analyze_shares(const Inventory& inv) {
     };
 
     if (is_account_id(share.principal)) {
-      for (const auto& p : inv.principals) {
-        if (p.account == share.principal) res.account_principals.push_back(&p);
-      }
+      if (auto it = by_account.find(share.principal); it != by_account.end()) res.account_principals = it->second;
       if (res.account_principals.empty()) {
         RequestPrincipal rp;
         std::string error;
@@ -150,6 +174,10 @@ std::vector<ShareResult> analyze_shares(const Inventory& inv) {
           RequestPrincipal rp;
           std::string error;
           if (!parse_request_principal(p->arn, rp, error)) continue;
+          // Across accounts, a principal whose identity policies have no Allow that could cover
+          // the read, and no Deny at all, is closed at caller_iam for lacking GetSecretValue:
+          // not a meant reader, known without evaluating it.
+          if (rp.account != secret.account && !may_read(*p, secret.arn)) continue;
           any_reader = check(rp, p, false, true) || any_reader;
         }
         res.no_principal_with_access = !any_reader;

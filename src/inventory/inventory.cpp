@@ -5,19 +5,39 @@
 #include "threegate/symbol.hpp"
 
 namespace threegate {
-namespace {
 
-bool alias_matches(const KeyRecord& key, std::string_view alias) {
-  for (const auto& a : key.aliases) {
-    if (a == alias) return true;
+void Inventory::refresh_lookup() const {
+  Lookup& l = lookup_;
+  if (l.keys != keys.size()) {
+    l.key_by_arn.clear();
+    l.key_by_id.clear();
+    l.key_by_alias.clear();
+    // The first record wins, as the linear scans did.
+    for (const auto& k : keys) {
+      l.key_by_arn.try_emplace(k.arn, &k);
+      l.key_by_id.try_emplace(k.account + " " + k.region + " " + k.key_id, &k);
+      for (const auto& a : k.aliases) l.key_by_alias.try_emplace(k.account + " " + k.region + " " + a, &k);
+    }
+    l.keys = keys.size();
   }
-  return false;
+  if (l.secrets != secrets.size()) {
+    l.secret_by_arn.clear();
+    for (const auto& s : secrets) {
+      l.secret_by_arn.try_emplace(s.arn, &s);
+      for (const auto& r : s.replicas) l.secret_by_arn.try_emplace(s.arn_in_region(r.region), &s);
+    }
+    l.secrets = secrets.size();
+  }
+  if (l.principals != principals.size()) {
+    l.principal_by_arn.clear();
+    for (const auto& p : principals) l.principal_by_arn.try_emplace(p.arn, &p);
+    l.principals = principals.size();
+  }
 }
-
-}  // namespace
 
 const KeyRecord* Inventory::resolve_key(const std::string& ref, const std::string& account,
                                         const std::string& region, const std::string& partition) const {
+  refresh_lookup();
   std::string alias;
   std::string key_account = account, key_region = region;
   if (ref.empty() || ref == "alias/aws/secretsmanager") {
@@ -30,27 +50,21 @@ const KeyRecord* Inventory::resolve_key(const std::string& ref, const std::strin
     if (p.resource.rfind("alias/", 0) == 0) {
       alias = p.resource;
     } else {
-      for (const auto& k : keys) {
-        if (k.arn == ref) return &k;
-      }
-      return nullptr;
+      auto it = lookup_.key_by_arn.find(ref);
+      return it == lookup_.key_by_arn.end() ? nullptr : it->second;
     }
   } else if (ref.rfind("alias/", 0) == 0) {
     alias = ref;
   } else {
-    for (const auto& k : keys) {
-      if (k.key_id == ref && k.account == account && k.region == region) return &k;
-    }
-    return nullptr;
+    auto it = lookup_.key_by_id.find(account + " " + region + " " + ref);
+    return it == lookup_.key_by_id.end() ? nullptr : it->second;
   }
-  for (const auto& k : keys) {
-    if (k.account == key_account && k.region == key_region && alias_matches(k, alias)) return &k;
+  if (auto it = lookup_.key_by_alias.find(key_account + " " + key_region + " " + alias); it != lookup_.key_by_alias.end()) {
+    return it->second;
   }
   if (alias != "alias/aws/secretsmanager") return nullptr;
   // Not in the inventory: model the AWS-managed key with the policy AWS attaches to it.
-  for (const auto& k : modelled_keys_) {
-    if (k.account == key_account && k.region == key_region) return &k;
-  }
+  if (auto it = lookup_.modelled.find(key_account + " " + key_region); it != lookup_.modelled.end()) return it->second;
   KeyRecord k;
   k.account = key_account;
   k.region = key_region;
@@ -78,24 +92,20 @@ const KeyRecord* Inventory::resolve_key(const std::string& ref, const std::strin
   if (k.policy) k.policy->name = "aws/secretsmanager (AWS-managed key policy)";
   // Ranges into a modelled source point at no user file.
   modelled_keys_.push_back(std::move(k));
+  lookup_.modelled[key_account + " " + key_region] = &modelled_keys_.back();
   return &modelled_keys_.back();
 }
 
 const PrincipalRecord* Inventory::find_principal(const std::string& arn) const {
-  for (const auto& p : principals) {
-    if (p.arn == arn) return &p;
-  }
-  return nullptr;
+  refresh_lookup();
+  auto it = lookup_.principal_by_arn.find(arn);
+  return it == lookup_.principal_by_arn.end() ? nullptr : it->second;
 }
 
 const SecretRecord* Inventory::find_secret(const std::string& arn) const {
-  for (const auto& s : secrets) {
-    if (s.arn == arn) return &s;
-    for (const auto& r : s.replicas) {
-      if (s.arn_in_region(r.region) == arn) return &s;
-    }
-  }
-  return nullptr;
+  refresh_lookup();
+  auto it = lookup_.secret_by_arn.find(arn);
+  return it == lookup_.secret_by_arn.end() ? nullptr : it->second;
 }
 
 }  // namespace threegate

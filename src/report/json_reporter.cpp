@@ -53,7 +53,8 @@ void write_json(std::ostream& out, const std::vector<Finding>& findings, const R
   SeverityCounts c = count_severities(findings);
   root["summary"] = {{"errors", c.error},       {"warnings", c.warning},       {"infos", c.info},
                      {"files", summary.files}, {"shares", summary.shares}, {"reads_checked", summary.reads_checked}};
-  out << root.dump(2) << "\n";
+  // Invalid UTF-8 from an input file must not abort the report: such bytes become U+FFFD.
+  out << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace threegate

@@ -24,23 +24,46 @@ std::string where(const Location& l) {
 
 std::string plural(size_t n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
+// ANSI SGR sequences; empty strings when colour is off, so the layout is the same either way.
+struct Palette {
+  const char *bold = "", *dim = "", *reset = "", *error = "", *warning = "", *info = "", *fix = "";
+  explicit Palette(bool on) {
+    if (!on) return;
+    bold = "\x1b[1m";
+    dim = "\x1b[2m";
+    reset = "\x1b[0m";
+    error = "\x1b[1;31m";
+    warning = "\x1b[1;33m";
+    info = "\x1b[1;36m";
+    fix = "\x1b[32m";
+  }
+  const char* severity(Severity s) const { return s == Severity::Error ? error : s == Severity::Warning ? warning : info; }
+};
+
 }  // namespace
 
 void write_text(std::ostream& out, const std::vector<Finding>& findings, const ReportSummary& summary) {
+  write_text(out, findings, summary, ReportOptions{});
+}
+
+void write_text(std::ostream& out, const std::vector<Finding>& findings, const ReportSummary& summary,
+                const ReportOptions& options) {
+  const Palette p(options.color);
   for (const auto& f : findings) {
     Location l = locate(f.range, f.path);
     std::string head = where(l);
-    out << (head.empty() ? std::string("<input>") : head) << ": " << severity_name(f.severity) << " " << f.rule_id;
+    out << p.bold << (head.empty() ? std::string("<input>") : head) << p.reset << ": " << p.severity(f.severity)
+        << severity_name(f.severity) << p.reset << " " << f.rule_id;
     if (!f.rule_name.empty()) out << " " << f.rule_name;
     out << ": " << f.message << "\n";
     for (const auto& r : f.related) {
       Location rl = locate(r.range);
       out << "    " << r.message;
-      if (rl.known) out << "  --> " << where(rl);
+      if (rl.known) out << "  " << p.dim << "--> " << where(rl) << p.reset;
       out << "\n";
     }
     if (!f.fix.empty()) {
-      out << "    fix: " << f.fix_target << ":\n";
+      out << "    " << p.fix << "fix:" << p.reset << " " << f.fix_target << ":\n";
       size_t start = 0;
       while (start <= f.fix.size()) {
         size_t nl = f.fix.find('\n', start);
@@ -51,10 +74,14 @@ void write_text(std::ostream& out, const std::vector<Finding>& findings, const R
       }
     }
   }
+  if (!options.summary) return;
   SeverityCounts c = count_severities(findings);
-  out << fmt::format("{}, {}, {} in {}; {} checked for {}\n", plural(c.error, "error"), plural(c.warning, "warning"),
+  const char* tone = c.error ? p.error : c.warning ? p.warning : p.bold;
+  out << tone
+      << fmt::format("{}, {}, {} in {}; {} checked for {}", plural(c.error, "error"), plural(c.warning, "warning"),
                      plural(c.info, "info"), plural(summary.files, "file"), plural(summary.reads_checked, "read"),
-                     plural(summary.shares, "intended share"));
+                     plural(summary.shares, "intended share"))
+      << p.reset << "\n";
 }
 
 }  // namespace threegate

@@ -15,7 +15,12 @@
 //   to another secret's ARN, does not help role/other.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 
 #include "e2e/run.hpp"
 
@@ -172,4 +177,58 @@ TEST_CASE("audit: usage errors exit 2") {
   CHECK(e2e::threegate("who-can fixtures/exports/cmk-cross-account").exit_code == 2);
   CHECK(e2e::threegate("who-can --secret not-an-arn fixtures/exports/cmk-cross-account").exit_code == 2);
   CHECK(e2e::threegate("can --principal not-an-arn fixtures/exports/cmk-cross-account").exit_code == 2);
+}
+
+TEST_CASE("can: an outside principal is judged organization by organization, not left to aws:PrincipalOrgID") {
+  json o = e2e::threegate_json("can --format json --principal arn:aws:iam::444444444444:role/x fixtures/exports/public-secret");
+  REQUIRE(o.is_object());
+  CHECK(o["undecided"].empty());
+  REQUIRE(o["denied"].size() == 1);
+  CHECK(o["denied"][0]["secret"] == "arn:aws:secretsmanager:us-east-1:111111111111:secret:internal/config-AsDfGh");
+  CHECK(o["denied"][0]["closed"].get<std::string>().find("secret_policy") == 0);
+}
+
+TEST_CASE("audit --format csv: one row per secret copy and principal, with the verdict") {
+  auto r = e2e::threegate("audit --format csv fixtures/exports/default-key-broken", false);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.rfind("secret,region,replica,key,principal,account,verdict,gate,reason\r\n", 0) == 0);
+  CHECK(r.out.find(kDb + ",us-east-1,false,") != std::string::npos);
+  CHECK(r.out.find("," + kApp + ",111111111111,reader,,\r\n") != std::string::npos);
+  CHECK(r.out.find("," + kConsumer + ",222222222222,broken,key_policy,") != std::string::npos);
+}
+
+TEST_CASE("audit --graph: a Graphviz file with the reads and the broken shares") {
+  std::string path = "/tmp/threegate-e2e-graph-" + std::to_string(::getpid()) + ".dot";
+  auto r = e2e::threegate("audit --graph " + path + " fixtures/exports/grant-opens-key");
+  CHECK(r.exit_code == 1);
+  std::ifstream in(path);
+  std::string dot((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(dot.rfind("digraph threegate_access {", 0) == 0);
+  CHECK(dot.find("\"" + kConsumer + "\" -> \"" + kDb + "\" [color=darkgreen]") != std::string::npos);
+  CHECK(dot.find("\"arn:aws:iam::333333333333:role/other\" -> \"" + kDb + "\" [color=red, style=dashed") != std::string::npos);
+  // With Graphviz the SVG is rendered next to it; without, stderr says so.
+  std::string svg = path.substr(0, path.size() - 4) + ".svg";
+  bool rendered = std::ifstream(svg).good();
+  CHECK((rendered || r.out.find("Graphviz dot is not installed") != std::string::npos));
+  std::remove(path.c_str());
+  std::remove(svg.c_str());
+}
+
+TEST_CASE("audit: an iam-collect store is read into the same matrix, and what it lacks is a gap") {
+  for (const char* dir : {"fixtures/exports/iam-collect", "fixtures/exports/iam-collect/aws/aws"}) {
+    CAPTURE(dir);
+    int code = -1;
+    json j = e2e::threegate_json(std::string("audit --format json ") + dir, &code);
+    REQUIRE(j.is_object());
+    CHECK(code == 1);
+    CHECK(j["organization"]["id"] == "o-a1b2c3d4e5");
+    const json* db = cell(j, kDb);
+    REQUIRE(db);
+    CHECK(principals((*db)["readers"]) == std::vector<std::string>{kApp, kConsumer});
+    const json* api = cell(j, "arn:aws:secretsmanager:us-east-1:111111111111:secret:prod/api-ZxCvBn");
+    REQUIRE(api);
+    CHECK(principals((*api)["broken"]) == std::vector<std::string>{kConsumer + "=key_policy"});
+    REQUIRE(j["gaps"].size() == 1);
+    CHECK(j["gaps"][0]["message"].get<std::string>().find("no KMS key manager, key state, aliases or grants") != std::string::npos);
+  }
 }
