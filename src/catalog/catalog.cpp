@@ -319,11 +319,18 @@ struct Token {
 
 std::vector<Token> format_tokens(std::string_view f) {
   std::vector<Token> out;
+  // A resource part that is a lone name ("${BucketName}", "${TopicName}") holds no '/': a path
+  // after it names something else (an object of the bucket).
+  size_t colons = 0, resource = f.size();
+  for (size_t i = 0; i < f.size() && colons < 5; ++i)
+    if (f[i] == ':' && ++colons == 5) resource = i + 1;
+  const std::string_view part = f.substr(std::min(resource, f.size()));
+  const bool lone = part.starts_with("${") && part.find('}') == part.size() - 1;
   for (size_t i = 0; i < f.size();) {
     if (f.compare(i, 2, "${") == 0) {
       size_t close = f.find('}', i);
       if (close == std::string_view::npos) close = f.size() - 1;
-      const char next = close + 1 < f.size() ? f[close + 1] : '\0';
+      const char next = close + 1 < f.size() ? f[close + 1] : lone && i == resource ? '/' : '\0';
       out.push_back(Token{Token::Var, next});
       i = close + 1;
     } else {
