@@ -143,7 +143,7 @@ std::string key_policy_fix(const ReadCheck& c) {
   st["Condition"] = {{"StringEquals",
                       {{"kms:ViaService", "secretsmanager." + c.region + ".amazonaws.com"},
                        {"kms:EncryptionContext:SecretARN", c.secret_arn}}}};
-  return st.dump(2);
+  return st.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string secret_policy_fix(const ReadCheck& c) {
@@ -153,7 +153,7 @@ std::string secret_policy_fix(const ReadCheck& c) {
   st["Principal"] = {{"AWS", principal_for_policy(c)}};
   st["Action"] = "secretsmanager:GetSecretValue";
   st["Resource"] = "*";
-  return st.dump(2);
+  return st.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string identity_read_fix(const ReadCheck& c) {
@@ -162,7 +162,7 @@ std::string identity_read_fix(const ReadCheck& c) {
   st["Effect"] = "Allow";
   st["Action"] = "secretsmanager:GetSecretValue";
   st["Resource"] = c.secret_arn;
-  return st.dump(2);
+  return st.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string identity_decrypt_fix(const ReadCheck& c) {
@@ -172,7 +172,7 @@ std::string identity_decrypt_fix(const ReadCheck& c) {
   st["Action"] = "kms:Decrypt";
   st["Resource"] = c.key ? c.key->arn : c.key_ref;
   st["Condition"] = {{"StringEquals", {{"kms:ViaService", "secretsmanager." + c.region + ".amazonaws.com"}}}};
-  return st.dump(2);
+  return st.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace threegate::rules

@@ -122,7 +122,7 @@ std::string statement_json(const Statement& st) {
     for (const Condition& c : st.conditions) cond[c.operator_text][c.key] = one_or_list(values_of(c.values));
     j["Condition"] = cond;
   }
-  return j.dump(2);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Condition string_equals_condition(std::string key, std::string value) {

@@ -27,6 +27,7 @@ struct CheckOptions {
 // standalone policy files share the first scope, which has no resources.
 struct Scope {
   std::string label;  // the inventory's path, or "standalone policies"
+  bool terraform = false;  // a Terraform root module
   Inventory inventory;
   std::vector<PolicyUse> policies;
   std::vector<ShareResult> shares;

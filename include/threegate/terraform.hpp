@@ -152,6 +152,9 @@ class Configuration {
   // The account and partition strings (symbols or literals) the ARNs of an instance's module
   // are built from.
   std::string account(const Module& module) const;
+  // The files file() and templatefile() read (canonical paths): part of the configuration, not
+  // inputs of their own.
+  std::vector<std::string> files_read() const;
   std::string partition(const Instance& instance) const;
 
  private:

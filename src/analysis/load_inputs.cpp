@@ -115,8 +115,15 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
     }
   }
 
-  std::vector<Parsed> parsed;
+  // Terraform first: the files its file() and templatefile() calls read are part of it, not
+  // standalone policies.
+  a.scopes.emplace_back().label = "standalone policies";
+  load_terraform_roots(terraform_dirs, options, a);
   std::set<std::string> seen;
+  for (const auto& config : a.terraform)
+    for (const auto& f : config->files_read()) seen.insert(canonical(f));
+
+  std::vector<Parsed> parsed;
   for (const auto& path : files) {
     if (!seen.insert(canonical(path)).second) continue;  // the same file named twice is read once
     std::string error;
@@ -134,7 +141,6 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
     parsed.push_back(Parsed{f, std::move(*r.value)});
   }
 
-  a.scopes.emplace_back().label = "standalone policies";
   std::set<std::string> referenced;
   for (const auto& p : parsed) {
     if (!is_inventory_document(p.value)) continue;
@@ -170,7 +176,6 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
     }
   }
 
-  load_terraform_roots(terraform_dirs, options, a);
   for (Scope& scope : a.scopes) collect_policy_uses(scope);
 }
 

@@ -72,6 +72,7 @@ void load_terraform_roots(const std::vector<std::string>& folders, const CheckOp
     for (const auto& m : config->modules()) analysis.files_read += m.sources.size();
     Scope& scope = analysis.scopes.emplace_back();
     scope.label = d;
+    scope.terraform = true;
     TerraformMapping mapping = load_terraform_inventory(*config, scope.inventory, analysis.diagnostics);
     analysis.names.insert(analysis.names.end(), mapping.names.begin(), mapping.names.end());
     for (auto& n : mapping.notes)

@@ -69,6 +69,14 @@ void run_analysis(Analysis& a) {
         }
         ArnParts parts;
         if (split_arn(ref, parts) && parts.account != secret.account) return;
+        if (scope.terraform) {  // a key that exists outside the code (a data source, an id)
+          a.diagnostics.push_back(Diagnostic{"TG405", Severity::Info,
+                                             "the key " + ref + " of " + secret.arn_in_region(region) +
+                                                 " is not created by this configuration: its policy is not in the "
+                                                 "inputs, so reads of it cannot be decided",
+                                             range, {}});
+          return;
+        }
         a.diagnostics.push_back(Diagnostic{"TG403", Severity::Warning,
                                            "kms_key " + ref + " matches no key of the inventory in " + region +
                                                ": reads of " + secret.arn_in_region(region) + " cannot be decided",

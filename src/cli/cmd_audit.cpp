@@ -245,7 +245,7 @@ int run_audit(const AuditArgs& args) {
                     {"principals", au->summary.principals}, {"readers", t.readers}, {"broken", t.broken},
                     {"external", t.external}, {"undecided", t.undecided}, {"gaps", au->gaps.size()},
                     {"errors", sc.error}, {"warnings", sc.warning}, {"infos", sc.info}};
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::ostream& out = std::cout;
     out << "audit of " << args.dir << ": " << plural(au->summary.accounts.size(), "account", "accounts") << ", "
@@ -293,7 +293,7 @@ int run_who_can(const AuditArgs& args) {
   if (args.format == "json") {
     ojson j = cell_json(*c);
     j["gaps"] = gaps_json(au->gaps);
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     print_cell(std::cout, *c);
     print_gaps(std::cout, au->gaps);
@@ -331,7 +331,7 @@ int run_can(const AuditArgs& args) {
       }
     }
     j["gaps"] = gaps_json(au->gaps);
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << principal.arn
               << (in_export ? "" : " (its IAM is not in the export: the secrets' side alone is judged; its own IAM decides the rest)")

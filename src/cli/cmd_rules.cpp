@@ -21,7 +21,7 @@ int run_rules(const std::string& format) {
       out.push_back({{"id", r->id}, {"name", r->name}, {"severity", severity_name(r->severity)},
                      {"category", r->category}, {"summary", r->summary}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
   for (const RuleInfo* r : rules) {

@@ -306,7 +306,7 @@ int simulate_case(const SimulateArgs& args) {
   add_implicit_context(request);
   EvalResult result = evaluate(request, set);
   if (args.format == "json") {
-    std::cout << eval_json(result).dump(2) << "\n";
+    std::cout << eval_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << request.principal.arn << " " << request.action << " " << request.resource << "\n";
     print_eval_text(std::cout, result, "");
@@ -523,7 +523,7 @@ int simulate_read(const SimulateArgs& args) {
     ojson j = read_json(checks.front());
     j["regions"] = ojson::array();
     for (const auto& c : checks) j["regions"].push_back(read_json(c));
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     for (const auto& c : checks) {
       std::cout << c.principal.arn << " reading " << c.secret_arn << (c.replica ? " (replica)" : "") << ": "

@@ -8,6 +8,7 @@
 #include "gates/read_plan.hpp"
 #include "threegate/gates.hpp"
 #include "threegate/policy_parse.hpp"
+#include "threegate/symbol.hpp"
 
 namespace threegate {
 namespace {
@@ -138,7 +139,10 @@ ReadCheck check_read(const Inventory& inv, const RequestPrincipal& principal, co
     kg.state = GateState::Depends;
     kg.depends_on.push_back("key policy of " + rc.key->arn + " (not in the inputs)");
   } else {
-    if (rc.key->manager == KeyManager::Aws && principal.account != rc.key->account && rc.key_issue == KeyIssue::None) {
+    // Surely another account: an account known only after apply may be the key's own.
+    const bool other_account = principal.account != rc.key->account && !has_unknown_symbol(principal.account) &&
+                               !has_unknown_symbol(rc.key->account);
+    if (rc.key->manager == KeyManager::Aws && other_account && rc.key_issue == KeyIssue::None) {
       rc.key_issue = KeyIssue::AwsManagedCrossAccount;
     }
     if (!apply_denies(rc.decrypt, PolicyRole::Resource, kg)) {

@@ -14,6 +14,12 @@ class Parser {
   Parser(const SourceFile& file, std::string_view text, const std::vector<uint32_t>* map, uint32_t base)
       : file_(file), text_(text), map_(map), base_(base) {}
 
+  // Accepts the raw bytes of symbols inside strings (parse_json_mapped only).
+  Parser& with_symbols() {
+    symbols_ = true;
+    return *this;
+  }
+
   JsonParseResult run() {
     JsonParseResult result;
     skip_ws();
@@ -203,7 +209,9 @@ class Parser {
         if (offsets) offsets->push_back(static_cast<uint32_t>(pos_ - 1));
         return true;
       }
-      if (static_cast<unsigned char>(c) < 0x20) {
+      // Symbols (symbol.hpp) in a document assembled from Terraform values travel as raw bytes.
+      const bool symbol_byte = symbols_ && c >= '\x02' && c <= '\x08';
+      if (static_cast<unsigned char>(c) < 0x20 && !symbol_byte) {
         error_at(pos_, pos_ + 1, "control character in string (write it as an escape such as \\n)");
         return false;
       }
@@ -362,6 +370,7 @@ class Parser {
     }
   }
 
+  bool symbols_ = false;
   const SourceFile& file_;
   std::string_view text_;
   const std::vector<uint32_t>* map_;
@@ -439,7 +448,7 @@ JsonParseResult parse_json_mapped(const SourceFile& file, std::string_view text,
   // One entry per byte, and one at least: the end of an empty text maps somewhere too.
   const uint32_t fill = offsets.empty() ? 0 : offsets.back();
   offsets.resize(std::max<size_t>(text.size(), 1), fill);
-  return Parser(file, text, &offsets, 0).run();
+  return Parser(file, text, &offsets, 0).with_symbols().run();
 }
 
 }  // namespace threegate

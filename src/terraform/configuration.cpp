@@ -151,4 +151,10 @@ std::string Configuration::partition(const Instance& instance) const {
   return impl_->engine->partition(*m, instance.provider_region);
 }
 
+std::vector<std::string> Configuration::files_read() const {
+  std::vector<std::string> out;
+  for (const auto& [path, file] : impl_->engine->read_files) out.push_back(path);
+  return out;
+}
+
 }  // namespace threegate::tf

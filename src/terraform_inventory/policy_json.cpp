@@ -1,6 +1,8 @@
 // Terraform values holding policies, as located JSON: the structure behind a jsonencode() or an
 // aws_iam_policy_document keeps the ranges of the expressions that wrote each element; JSON text
 // (a heredoc, a quoted string, a file()) is parsed where it was written verbatim.
+#include <algorithm>
+
 #include "threegate/symbol.hpp"
 #include "threegate/terraform_inventory.hpp"
 
@@ -51,9 +53,28 @@ JsonValue to_json(const tf::Value& v, const Range& fallback, int depth) {
   return j;
 }
 
+// Maps each line of `text` to where it stands in `src` (an indented heredoc loses its common
+// indentation; an interpolated line maps to the start of the next source line): every element
+// then points at its own line.
+void map_lines(std::string_view src, uint32_t base, std::string_view text, std::vector<uint32_t>& offsets) {
+  size_t cursor = 0, at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    const size_t found = line.empty() ? std::string_view::npos : src.find(line, cursor);
+    const size_t next_line = src.find('\n', cursor);
+    const size_t line_start = next_line == std::string_view::npos ? cursor : next_line + 1;
+    for (size_t i = at; i <= end && i < text.size(); ++i)
+      offsets[i] = static_cast<uint32_t>(base + (found != std::string_view::npos ? found + (i - at) : cursor));
+    if (found != std::string_view::npos) cursor = found + line.size();
+    else cursor = std::min(line_start, src.size());
+    at = end + 1;
+  }
+}
+
 // JSON text: where it stands verbatim inside the expression's range (a heredoc or a string
-// without escapes or interpolation), each byte maps to its place; otherwise every element
-// points at the expression.
+// without escapes or interpolation), each byte maps to its place; otherwise line by line.
 std::optional<JsonValue> parse_text(const tf::Value& v, const Range& fallback, Diagnostics& diagnostics) {
   const Range where = v.range.known() ? v.range : fallback;
   std::vector<uint32_t> offsets;
@@ -63,6 +84,8 @@ std::optional<JsonValue> parse_text(const tf::Value& v, const Range& fallback, D
     offsets.resize(v.text.size(), where.begin);
     if (at != std::string_view::npos)
       for (size_t i = 0; i < offsets.size(); ++i) offsets[i] = static_cast<uint32_t>(where.begin + at + i);
+    else
+      map_lines(src, where.begin, v.text, offsets);
   }
   if (!where.known()) {
     diagnostics.push_back(Diagnostic{"TG405", Severity::Warning,

@@ -232,3 +232,19 @@ TEST_CASE("the AWS-managed key's unknown id with symbols around it") {
   REQUIRE(e.depends_on.size() == 1);
   CHECK(e.depends_on[0].starts_with("key id of arn:aws:kms:us-east-1:${account}:key/"));
 }
+
+TEST_CASE("a new secret's six-character suffix: matched by wildcards only") {
+  using namespace eval_detail;
+  const std::string arn = sym("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-«f:aws_secretsmanager_secret.db.arn_suffix»");
+  CHECK(symbolic_arn("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-??????", arn, true, nullptr) == Tri::True);
+  CHECK(symbolic_arn("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-*", arn, true, nullptr) == Tri::True);
+  CHECK(symbolic_arn("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-???", arn, true, nullptr) == Tri::False);
+  CHECK(symbolic_arn("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf", arn, true, nullptr) == Tri::False);
+  CHECK(symbolic_glob("arn:aws:secretsmanager:*:*:secret:prod/db-??????", arn, false, false, nullptr) == Tri::True);
+  CHECK(symbolic_equal(arn, "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf", false, nullptr) ==
+        Tri::False);
+  // An unknown account around it still makes the answer depend on the account.
+  const std::string arn_u = sym("arn:aws:secretsmanager:us-east-1:«u:var.account»:secret:prod/db-«f:aws_secretsmanager_secret.db.arn_suffix»");
+  CHECK(symbolic_arn("arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-??????", arn_u, true, nullptr) ==
+        Tri::Unknown);
+}
