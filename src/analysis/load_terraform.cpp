@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analysis/load_terraform.hpp"
+#include "threegate/hcl.hpp"
 #include "threegate/terraform_inventory.hpp"
 
 namespace threegate {
@@ -20,24 +21,21 @@ std::string canonical_dir(const fs::path& p) {
   return ec ? p.lexically_normal().string() : c.string();
 }
 
-// The local module sources a .tf file names: `source = "./x"` or `"../x"`, resolved against
-// its folder. A cheap scan, not a parse: it only decides which folders are roots.
+// The local module sources a .tf file names (`module "x" { source = "./x" }`, "../x"),
+// resolved against its folder. Parsed, so that a commented-out module call uses nothing.
 void local_sources(const fs::path& file, std::set<std::string>& out) {
   std::ifstream in(file, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  for (size_t at = text.find("source"); at != std::string::npos; at = text.find("source", at + 6)) {
-    size_t i = at + 6;
-    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '_')) continue;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    if (i >= text.size() || text[i] != '=') continue;
-    ++i;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    if (i >= text.size() || text[i] != '"') continue;
-    const size_t end = text.find('"', i + 1);
-    if (end == std::string::npos) continue;
-    const std::string src = text.substr(i + 1, end - i - 1);
+  const SourceFile source(file.string(), buffer.str());
+  const hcl::File parsed = hcl::parse_file(source);
+  for (const hcl::Block& b : parsed.body.blocks) {
+    if (b.type != "module") continue;
+    const hcl::Attribute* a = b.body.attribute("source");
+    if (!a || !a->expr || a->expr->kind != hcl::ExprKind::Template || a->expr->parts.size() != 1 ||
+        a->expr->parts[0].kind != hcl::TemplatePart::Kind::Literal)
+      continue;
+    const std::string& src = a->expr->parts[0].text;
     if (src.rfind("./", 0) == 0 || src.rfind("../", 0) == 0) out.insert(canonical_dir(file.parent_path() / src));
   }
 }

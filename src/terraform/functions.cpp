@@ -249,6 +249,9 @@ Value f_replace(Call& c) {
   return string_value(std::move(out), c.at());
 }
 
+// Bounds that keep a hostile format string from costing minutes or gigabytes.
+constexpr size_t kMaxFormatWidth = 4096;
+
 Value f_format(Call& c) {
   if (c.args.empty()) return c.fail("needs a format string");
   if (c.args[0].is_unknown()) return c.unknown({&c.args[0]});
@@ -299,9 +302,11 @@ Value f_format(Call& c) {
         std::string n = format_number(std::trunc(d));
         size_t width = 0;
         for (char f : flags)
-          if (std::isdigit(static_cast<unsigned char>(f))) width = width * 10 + static_cast<size_t>(f - '0');
+          if (std::isdigit(static_cast<unsigned char>(f)) && width <= kMaxFormatWidth)
+            width = width * 10 + static_cast<size_t>(f - '0');
+        if (width > kMaxFormatWidth) return c.fail("a width over " + std::to_string(kMaxFormatWidth) + " is not evaluated");
         const bool zero = !flags.empty() && flags[0] == '0';
-        while (n.size() < width) n.insert(n.begin(), zero ? '0' : ' ');
+        if (n.size() < width) n.insert(0, width - n.size(), zero ? '0' : ' ');
         out += n;
         break;
       }
@@ -309,7 +314,11 @@ Value f_format(Call& c) {
         double d = 0;
         if (!number_of(a, d)) return c.fail("%f needs a number");
         int prec = 6;
-        if (auto dot = flags.find('.'); dot != std::string::npos) prec = std::atoi(flags.c_str() + dot + 1);
+        if (auto dot = flags.find('.'); dot != std::string::npos) {
+          const std::string digits = flags.substr(dot + 1, 4);  // beyond 3 digits: over the limit
+          prec = std::atoi(digits.c_str());
+          if (prec > 60 || digits.size() > 3) return c.fail("a precision over 60 is not evaluated");
+        }
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.*f", prec, d);
         out += buf;
