@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <unordered_set>
 
@@ -134,6 +135,13 @@ void run(const RuleContext& ctx, FindingSink& sink) {
       if (actions.empty()) continue;
       const OutsiderExposure e = outsider.exposure(use, owner, st, actions);
       if (e.reach == Tri::False) continue;
+      // Undecided only by a value the code gives after apply (var.org_id as aws:PrincipalOrgID):
+      // the owner chooses it, so nothing says the statement is open to anyone. Context keys
+      // always hold a ':'; such values' names do not.
+      if (e.reach == Tri::Unknown &&
+          std::any_of(e.depends_on.begin(), e.depends_on.end(),
+                      [](const std::string& k) { return k.find(':') == std::string::npos; }))
+        continue;
       std::string message;
       if (e.reach == Tri::True) {
         message = fmt::format("{} of {} allows {} to any principal (\"*\"), other accounts included: no condition "

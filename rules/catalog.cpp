@@ -7,9 +7,9 @@ namespace threegate {
 
 namespace rules {
 extern const RuleInfo kTG101, kTG102, kTG103, kTG104, kTG105, kTG106, kTG107, kTG108, kTG109;
-extern const RuleInfo kTG201, kTG202, kTG203, kTG204, kTG205;
+extern const RuleInfo kTG201, kTG202, kTG203, kTG204, kTG205, kTG206;
 extern const RuleInfo kTG301;
-extern const RuleInfo kTG401, kTG402, kTG403, kTG404, kTG405, kTG406;
+extern const RuleInfo kTG401, kTG402, kTG403, kTG404, kTG405, kTG406, kTG407;
 extern const RuleInfo kTG410, kTG411, kTG412, kTG413, kTG414, kTG415, kTG416, kTG417, kTG418, kTG419;
 extern const RuleInfo kTG420, kTG421, kTG422, kTG423, kTG424, kTG425, kTG426, kTG427, kTG428;
 }  // namespace rules
@@ -18,9 +18,9 @@ const std::vector<const RuleInfo*>& rule_catalog() {
   using namespace rules;
   static const std::vector<const RuleInfo*> catalog{
       &kTG101, &kTG102, &kTG103, &kTG104, &kTG105, &kTG106, &kTG107, &kTG108, &kTG109,
-      &kTG201, &kTG202, &kTG203, &kTG204, &kTG205,
+      &kTG201, &kTG202, &kTG203, &kTG204, &kTG205, &kTG206,
       &kTG301,
-      &kTG401, &kTG402, &kTG403, &kTG404, &kTG405, &kTG406,
+      &kTG401, &kTG402, &kTG403, &kTG404, &kTG405, &kTG406, &kTG407,
       &kTG410, &kTG411, &kTG412, &kTG413, &kTG414, &kTG415, &kTG416, &kTG417, &kTG418, &kTG419,
       &kTG420, &kTG421, &kTG422, &kTG423, &kTG424, &kTG425, &kTG426, &kTG427, &kTG428,
   };

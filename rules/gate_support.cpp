@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "threegate/symbol.hpp"
+
 namespace threegate::rules {
 namespace {
 
@@ -52,6 +54,8 @@ void gate_lines(const char* name, const GateVerdict& g, Finding& f) {
 }  // namespace
 
 std::string describe_caller(const ReadCheck& c) {
+  // A principal given whole by a value known only after apply may be an account or an ARN.
+  if (c.account_only && is_lone_symbol(c.principal.account, SymbolKind::Unknown)) return "the principal " + c.principal.account;
   if (c.account_only) return "account " + c.principal.account;
   return c.principal.arn;
 }

@@ -15,6 +15,8 @@
 
 namespace threegate {
 
+struct Config;
+
 struct CheckOptions {
   PolicyKind kind = PolicyKind::Unknown;  // --kind: how standalone policy files are used
   // Terraform: -var-file files and -var name=value pairs, as `terraform plan` takes them.
@@ -39,7 +41,8 @@ struct Analysis {
   Diagnostics diagnostics;
   std::vector<std::string> notes;  // said to the user, not findings: "no *.json file below DIR"
   std::vector<Finding> findings;  // sorted by path, line, column, rule
-  std::vector<Finding> suppressed;  // silenced by an inline suppression comment
+  std::vector<Finding> suppressed;  // silenced by an inline suppression comment or the configuration
+  const Config* config = nullptr;   // .threegate.yaml, when one applies (rules read its accounts)
   std::vector<std::unique_ptr<tf::Configuration>> terraform;
   // Resources known only after apply, by the name reports give them: (ARN with symbols, address).
   std::vector<std::pair<std::string, std::string>> names;  // Terraform roots read (their trees hold the comments)

@@ -11,6 +11,12 @@
 
 namespace threegate {
 
+// Limits of one policy document (README "Limits"). AWS's largest policy quota (a key policy,
+// 32 KB) holds a few hundred statements, and an ARN is at most 2048 characters: beyond these a
+// document is hostile or broken. What exceeds them is a TG402 error and is not read.
+inline constexpr size_t kMaxStatementsPerPolicy = 1000;
+inline constexpr size_t kMaxPatternLength = 2048;  // an Action, Resource, Principal or condition value
+
 // Builds a policy from a JSON value: an object document, or a string holding one (as
 // get-key-policy and Terraform plans deliver it), whose ranges map back into the string.
 // Returns nullopt only when nothing usable could be read (not an object, no Statement); a

@@ -66,6 +66,12 @@ void write_junit(std::ostream& out, const std::vector<Finding>& findings, const 
 void write_report(std::ostream& out, ReportFormat format, const std::vector<Finding>& findings,
                   const ReportSummary& summary, const ReportOptions& options);
 
+// The stable fingerprint of each finding, in order: SARIF's partialFingerprints["threegate/v1"] and
+// the keys of a baseline. A hash of the rule, the file (relative to `root`, the current directory
+// when empty), the finding's own source text, principal and resource, then ":n" for the n-th
+// finding with that hash; never the line, so moving unrelated lines keeps it.
+std::vector<std::string> finding_fingerprints(const std::vector<Finding>& findings, const std::string& root);
+
 // The one mapping from severity to SARIF's numeric security-severity (GitHub code scanning:
 // >= 7.0 high, >= 4.0 medium, > 0 low): error "8.0", warning "5.0", info "2.0".
 const char* security_severity(Severity s);

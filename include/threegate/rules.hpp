@@ -21,10 +21,13 @@ struct PolicyUse {
   const SecretRecord* secret = nullptr;  // for secret policies of the inventory
 };
 
+struct Config;
+
 struct RuleContext {
   const Inventory& inventory;
   const std::vector<ShareResult>& shares;  // the intended shares and their gate checks
   const std::vector<PolicyUse>& policies;  // every policy read, inventory and standalone
+  const Config* config = nullptr;          // .threegate.yaml, when one applies
 };
 
 struct RuleDoc {

@@ -39,10 +39,15 @@ struct Range {
   bool known() const { return file != nullptr; }
 };
 
+// Larger input files are refused before they are read: no policy, inventory, .tf file or
+// export file of a real account comes near it, and a parser's trees take several times the text.
+inline constexpr uint64_t kMaxInputFileBytes = 64ull << 20;
+
 // Owns every source file read during one run; ranges point into it, so it outlives the model.
 class SourceSet {
  public:
-  // Reads a file from disk. Returns nullptr and sets `error` when it cannot be read.
+  // Reads a file from disk. Returns nullptr and sets `error` when it cannot be read (missing,
+  // unreadable, a folder, larger than kMaxInputFileBytes).
   const SourceFile* load(const std::string& path, std::string& error);
   const SourceFile* add(std::string path, std::string text);
 

@@ -44,6 +44,9 @@ using Members = std::vector<std::pair<std::string, Value>>;
 
 struct Value {
   enum class Kind { Null, Bool, Number, String, List, Object, Unknown };
+  // Declared, so that checking pair<string, Value> for default construction does not need the
+  // members' vector of pairs complete (clang with libstdc++ rejects that cycle).
+  Value() noexcept {}
   Kind kind = Kind::Null;
   // The expression (or literal) that produced it; for an attribute computed by AWS, the
   // resource's block; unknown for values made up by functions of nothing written.

@@ -90,7 +90,14 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
           it.disable_recursion_pending();
           continue;
         }
-        if (!it->is_regular_file(ec)) continue;
+        std::error_code file_ec;
+        if (!it->is_regular_file(file_ec)) {
+          // A link that cannot be followed (a loop, a missing target) is named, never skipped.
+          const fs::path& f = it->path();
+          if (file_ec && (f.extension() == ".json" || is_terraform_file(f)))
+            a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, "cannot read " + f.string() + ": " + file_ec.message(), {}, f.string()});
+          continue;
+        }
         const fs::path& f = it->path();
         if (is_terraform_file(f)) tf_dirs.insert(f.parent_path().string());
         // Terraform's JSON syntax is not read yet; it is not a policy either.

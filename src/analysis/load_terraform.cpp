@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -55,11 +56,28 @@ void load_terraform_roots(const std::vector<std::string>& folders, const CheckOp
   for (const auto& f : folders)
     if (seen.insert(canonical_dir(f)).second) dirs.push_back(f);
   std::set<std::string> children;
+  std::map<std::string, std::set<std::string>> uses;  // folder → the local modules it calls
   for (const auto& d : dirs) {
     std::error_code ec;
+    std::set<std::string>& used = uses[canonical_dir(d)];
     for (const auto& entry : fs::directory_iterator(d, ec))
-      if (entry.is_regular_file(ec) && is_terraform_file(entry.path())) local_sources(entry.path(), children);
+      if (entry.is_regular_file(ec) && is_terraform_file(entry.path())) local_sources(entry.path(), used);
+    children.insert(used.begin(), used.end());
   }
+  // Folders that only call each other in a cycle have no root above them: each is analyzed as a
+  // root (the loader reports the cycle), so that none is skipped in silence.
+  std::set<std::string> reached;
+  std::vector<std::string> todo;
+  for (const auto& d : dirs)
+    if (!children.count(canonical_dir(d))) todo.push_back(canonical_dir(d));
+  while (!todo.empty()) {
+    const std::string d = todo.back();
+    todo.pop_back();
+    if (!reached.insert(d).second) continue;
+    for (const auto& c : uses[d]) todo.push_back(c);
+  }
+  for (const auto& d : dirs)
+    if (!reached.count(canonical_dir(d))) children.erase(canonical_dir(d));
   tf::Options tf_options;
   tf_options.var_files = options.var_files;
   tf_options.vars = options.vars;

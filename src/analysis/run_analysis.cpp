@@ -88,7 +88,7 @@ void run_analysis(Analysis& a) {
     scope.shares = analyze_shares(scope.inventory);
     a.shares += scope.shares.size();
     for (const auto& s : scope.shares) a.reads_checked += s.reads;
-    RuleContext ctx{scope.inventory, scope.shares, scope.policies};
+    RuleContext ctx{scope.inventory, scope.shares, scope.policies, a.config};
     run_rules(ctx, sink);
   }
   for (const auto& d : a.diagnostics) a.findings.push_back(finding_from_diagnostic(d));
@@ -115,7 +115,8 @@ void run_analysis(Analysis& a) {
       for (size_t at = s.find(arn); at != std::string::npos; at = s.find(arn, at + address.size()))
         s.replace(at, arn.size(), address);
   };
-  for (Finding& f : a.findings) {
+  // Suppressed findings too: --show-suppressed lists them.
+  for (std::vector<Finding>* list : {&a.findings, &a.suppressed}) for (Finding& f : *list) {
     // The fix is JSON text: its symbols were escaped as \u0002…\u0003 (input text never holds
     // those characters, see the JSON reader).
     if (f.fix.find("\\u0002") != std::string::npos)

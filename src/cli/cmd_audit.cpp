@@ -221,6 +221,8 @@ bool write_graph(const AccessMatrix& m, const std::string& path) {
 int run_audit(const AuditArgs& args) {
   auto au = load(args.dir);
   if (!au) return 2;
+  StdoutTo redirect;
+  if (!redirect.open(args.output)) return 2;
   const Inventory& inv = au->scope->inventory;
   Totals t = totals(au->matrix);
   if (!args.graph.empty() && !write_graph(au->matrix, args.graph)) return 2;
@@ -269,7 +271,8 @@ int run_audit(const AuditArgs& args) {
     out << "\nfindings:\n";
     write_text(out, au->analysis.findings,
                ReportSummary{au->analysis.files_read, au->analysis.shares, au->analysis.reads_checked});
-    out << fmt::format("{}: {}, {}, {} open outside the organization, {} undecided; {}\n",
+    if (!args.quiet)
+      out << fmt::format("{}: {}, {}, {} open outside the organization, {} undecided; {}\n",
                        plural(au->matrix.cells.size(), "secret copy", "secret copies"), plural(t.readers, "reader", "readers"),
                        plural(t.broken, "broken share", "broken shares"), t.external, t.undecided,
                        plural(au->gaps.size(), "gap", "gaps"));
@@ -285,6 +288,8 @@ int run_who_can(const AuditArgs& args) {
   }
   auto au = load(args.dir);
   if (!au) return 2;
+  StdoutTo redirect;
+  if (!redirect.open(args.output)) return 2;
   const MatrixCell* c = find_cell(au->matrix, args.secret);
   if (!c) {
     std::cerr << "threegate: " << args.secret << " is not a secret (or replica) of the export\n";
@@ -310,6 +315,8 @@ int run_can(const AuditArgs& args) {
   }
   auto au = load(args.dir);
   if (!au) return 2;
+  StdoutTo redirect;
+  if (!redirect.open(args.output)) return 2;
   const Inventory& inv = au->scope->inventory;
   bool in_export = inv.find_principal(principal.role_arn.empty() ? principal.arn : principal.role_arn) != nullptr;
   std::vector<PrincipalAccess> access = principal_access(*au->scope, principal);

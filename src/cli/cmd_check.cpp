@@ -1,7 +1,11 @@
+#include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "threegate/analysis.hpp"
+#include "threegate/baseline.hpp"
+#include "threegate/config.hpp"
 #include "threegate/report.hpp"
 
 namespace threegate::cli {
@@ -18,6 +22,28 @@ bool parse_kind(const std::string& name, int& kind_out) {
     }
   }
   return false;
+}
+
+bool load_effective_config(const std::string& flag, bool none, SourceSet& sources, Config& config,
+                           std::string& error) {
+  if (none) return true;
+  std::string path = flag;
+  if (path.empty()) {
+    std::error_code ec;
+    const std::filesystem::path cwd = std::filesystem::current_path(ec);
+    path = find_config_file(cwd);
+    if (path.empty()) return true;
+    // Findings name it as the user would: ".threegate.yaml", "../.threegate.yaml".
+    path = std::filesystem::path(path).lexically_proximate(cwd).string();
+  } else {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      error = "--config " + path + ": no such file";
+      return false;
+    }
+  }
+  config = load_config(path, sources);
+  return true;
 }
 
 int run_check(const CheckArgs& args) {
@@ -39,7 +65,17 @@ int run_check(const CheckArgs& args) {
     std::cerr << "threegate: " << error << "\n";
     return 2;
   }
+  std::set<std::string> baseline;
+  if (!args.baseline.empty() && !read_baseline(args.baseline, baseline, error)) {
+    std::cerr << "threegate: " << error << "\n";
+    return 2;
+  }
   Analysis analysis;
+  Config config;
+  if (!load_effective_config(args.config, args.no_config, analysis.sources, config, error)) {
+    std::cerr << "threegate: " << error << "\n";
+    return 2;
+  }
   load_inputs(args.paths, options, analysis, error);
   // Output files are opened only once the inputs exist, so a mistyped path leaves them untouched.
   if (error.empty()) outputs.open(error);
@@ -48,13 +84,29 @@ int run_check(const CheckArgs& args) {
     return 2;
   }
   for (const auto& note : analysis.notes) std::cerr << "threegate: " << note << "\n";
+  analysis.diagnostics.insert(analysis.diagnostics.end(), config.diagnostics.begin(), config.diagnostics.end());
+  apply_config_to_inputs(config, analysis);
   run_analysis(analysis);
-  ReportSummary summary{analysis.files_read, analysis.shares, analysis.reads_checked};
-  std::optional<Severity> fail_on;
-  if (args.fail_on != "never") {
-    fail_on = args.fail_on == "error" ? Severity::Error : args.fail_on == "info" ? Severity::Info : Severity::Warning;
+  const std::vector<SuppressedFinding> suppressed = apply_config_to_findings(config, analysis, today_utc());
+  // The baseline records what is reported today, after suppressions; --baseline then hides those.
+  if (!args.write_baseline.empty() && !write_baseline(args.write_baseline, analysis.findings, error)) {
+    std::cerr << "threegate: " << error << "\n";
+    return 2;
   }
-  if (!outputs.write(analysis.findings, summary, fail_on, error)) {
+  if (!args.baseline.empty()) {
+    const size_t known = apply_baseline(analysis.findings, baseline, baseline_root(args.baseline));
+    if (!args.output.quiet)
+      std::cerr << "threegate: " << known << " finding" << (known == 1 ? "" : "s") << " in the baseline "
+                << args.baseline << " not reported\n";
+  }
+  ReportSummary summary{analysis.files_read, analysis.shares, analysis.reads_checked};
+  // A flag overrides the configuration.
+  const std::string fail_on_name = args.fail_on.empty() ? config.fail_on : args.fail_on;
+  std::optional<Severity> fail_on;
+  if (fail_on_name != "never") {
+    fail_on = fail_on_name == "error" ? Severity::Error : fail_on_name == "info" ? Severity::Info : Severity::Warning;
+  }
+  if (!outputs.write(analysis.findings, summary, fail_on, error, args.show_suppressed ? &suppressed : nullptr)) {
     std::cerr << "threegate: " << error << "\n";
     return 2;
   }

@@ -12,7 +12,11 @@ namespace threegate::cli {
 struct CheckArgs {
   std::vector<std::string> paths;
   OutputFlags output;  // --format/--output pairs, --sarif-root, --quiet
-  std::string fail_on = "warning";
+  std::string fail_on;  // empty: the configuration's (default warning)
+  std::string config;   // --config FILE; empty: the nearest .threegate.yaml
+  bool no_config = false;
+  bool show_suppressed = false;
+  std::string baseline, write_baseline;
   std::string kind;
   std::vector<std::string> var_files;  // Terraform: --var-file, as -var-file
   std::vector<std::string> vars;       // Terraform: --var name=value, as -var
@@ -33,12 +37,23 @@ struct AuditArgs {
   std::string format = "text";
   std::string secret, principal;
   std::string graph;  // audit --graph FILE.dot
+  std::string output;  // --output FILE
+  bool quiet = false;  // audit text: no closing totals line
 };
 int run_audit(const AuditArgs& args);
 int run_who_can(const AuditArgs& args);
 int run_can(const AuditArgs& args);
 
+// `config --dump`: the effective configuration.
+struct ConfigArgs {
+  std::string config;
+  bool no_config = false;
+  bool dump = false;
+};
+int run_config(const ConfigArgs& args);
+
 int run_rules(const std::string& format);
+int run_completion(const std::string& shell);  // bash, zsh or fish
 int run_explain(const std::string& id);
 
 // Parses --kind; false when the name is not a kind.

@@ -21,8 +21,18 @@ int main(int argc, char** argv) {
   c->add_option("paths", check.paths, "policy files, inventory files, .tf files or folders (every *.json and Terraform module below)")
       ->required();
   add_output_flags(*c, check.output);
-  c->add_option("--fail-on", check.fail_on, "exit 1 when a finding has this severity or higher")
+  c->add_option("--fail-on", check.fail_on, "exit 1 when a finding has this severity or higher (default: the "
+                                           "configuration's fail-on, else warning)")
       ->check(CLI::IsMember({"error", "warning", "info", "never"}));
+  c->add_option("--config", check.config, "the configuration file (default: the nearest .threegate.yaml above the "
+                                          "current directory)")
+      ->type_name("FILE");
+  c->add_flag("--no-config", check.no_config, "read no configuration file");
+  c->add_flag("--show-suppressed", check.show_suppressed,
+              "text and json: also list the suppressed findings, each with what silenced it");
+  c->add_option("--baseline", check.baseline, "report only findings that are not in this baseline")->type_name("FILE");
+  c->add_option("--write-baseline", check.write_baseline, "record the findings of this run as a baseline")
+      ->type_name("FILE");
   c->add_option("--var-file", check.var_files, "Terraform: a variable definitions file, as terraform's -var-file");
   c->add_option("--var", check.vars, "Terraform: NAME=VALUE, as terraform's -var")->allow_extra_args(false);
   c->add_option("--kind", check.kind, "how standalone policy files are used (default: detected)")
@@ -54,6 +64,22 @@ int main(int argc, char** argv) {
   cn->add_option("--principal", can.principal, "the principal's ARN (or an account id)")->required();
   cn->add_option("dir", can.dir, "the export folder")->required();
   cn->add_option("--format", can.format, "output format")->check(CLI::IsMember({"text", "json"}));
+  for (auto [command, args] : {std::pair{au, &audit}, std::pair{wc, &who_can}, std::pair{cn, &can}}) {
+    command->add_option("--output", args->output, "write the report to FILE instead of stdout (\"-\": stdout)")
+        ->type_name("FILE");
+    command->add_flag("--quiet,-q", args->quiet, "text: no closing summary line");
+  }
+
+  ConfigArgs config;
+  auto* cf = app.add_subcommand("config", "show the configuration (.threegate.yaml) threegate reads");
+  cf->add_flag("--dump", config.dump, "print the effective configuration, with every default, as YAML")->required();
+  cf->add_option("--config", config.config, "the configuration file (default: the nearest .threegate.yaml)")
+      ->type_name("FILE");
+  cf->add_flag("--no-config", config.no_config, "read no configuration file (print the defaults)");
+
+  std::string shell;
+  auto* co = app.add_subcommand("completion", "print a shell completion script (source <(threegate completion bash))");
+  co->add_option("shell", shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
 
   std::string rules_format = "text";
   auto* r = app.add_subcommand("rules", "list the rules");
@@ -74,6 +100,8 @@ int main(int argc, char** argv) {
   if (au->parsed()) return run_audit(audit);
   if (wc->parsed()) return run_who_can(who_can);
   if (cn->parsed()) return run_can(can);
+  if (cf->parsed()) return run_config(config);
+  if (co->parsed()) return run_completion(shell);
   if (r->parsed()) return run_rules(rules_format);
   if (e->parsed()) return run_explain(explain_id);
   return 2;

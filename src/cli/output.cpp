@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #ifndef THREEGATE_VERSION
 #define THREEGATE_VERSION "0.1.0"
@@ -40,6 +42,23 @@ void add_output_flags(CLI::App& command, OutputFlags& flags) {
   flags.command = &command;
   flags.format_option = format;
   flags.output_option = output;
+}
+
+bool StdoutTo::open(const std::string& path) {
+  if (path.empty() || path == "-") return true;
+  file_.open(path, std::ios::binary | std::ios::trunc);
+  if (!file_) {
+    std::cerr << "threegate: cannot write " << path << ": " << std::generic_category().message(errno) << "\n";
+    return false;
+  }
+  saved_ = std::cout.rdbuf(file_.rdbuf());
+  return true;
+}
+
+StdoutTo::~StdoutTo() {
+  if (!saved_) return;
+  std::cout.flush();
+  std::cout.rdbuf(saved_);
 }
 
 ToolInfo tool_info() {
@@ -129,16 +148,81 @@ bool stdout_wants_color() {
   return isatty(STDOUT_FILENO) == 1;
 }
 
+std::string suppression_text(const SuppressedFinding& s) {
+  std::string out = s.inline_comment ? "suppressed by an inline threegate:ignore comment" : "suppressed by the configuration";
+  if (!s.expires.empty()) out += " until " + s.expires;
+  out += s.reason.empty() ? std::string(" (no reason given)") : ": " + s.reason;
+  return out;
+}
+
+// The suppressed findings after the report, each with what silenced it (its gates and fix are
+// left out: they are in the report once the suppression goes).
+void write_text_suppressed(std::ostream& out, const std::vector<SuppressedFinding>& suppressed,
+                           const ReportOptions& options) {
+  out << suppressed.size() << " suppressed finding" << (suppressed.size() == 1 ? "" : "s") << (suppressed.empty() ? "" : ":")
+      << "\n";
+  std::vector<Finding> shown;
+  for (const auto& s : suppressed) {
+    Finding f = s.finding;
+    f.related = {RelatedLocation{suppression_text(s), s.range}};
+    f.fix.clear();
+    shown.push_back(std::move(f));
+  }
+  ReportOptions quiet = options;
+  quiet.summary = false;
+  write_text(out, shown, ReportSummary{}, quiet);
+}
+
+nlohmann::ordered_json range_json(const Range& r) {
+  if (!r.known()) return nullptr;
+  const LineCol lc = r.file->line_col(r.begin);
+  return {{"path", r.file->path()}, {"line", lc.line}, {"column", lc.column}};
+}
+
+// The JSON report with "suppressed": the findings as in "findings", each with its "suppression".
+void write_json_with_suppressed(std::ostream& out, const std::vector<Finding>& findings, const ReportSummary& summary,
+                                const std::vector<SuppressedFinding>& suppressed) {
+  std::ostringstream main, extra;
+  write_json(main, findings, summary);
+  std::vector<Finding> list;
+  for (const auto& s : suppressed) list.push_back(s.finding);
+  write_json(extra, list, summary);
+  auto root = nlohmann::ordered_json::parse(main.str(), nullptr, false);
+  auto more = nlohmann::ordered_json::parse(extra.str(), nullptr, false);
+  if (root.is_discarded() || more.is_discarded()) {
+    out << main.str();
+    return;
+  }
+  auto& items = more["findings"];
+  for (size_t i = 0; i < suppressed.size() && i < items.size(); ++i) {
+    const auto& s = suppressed[i];
+    nlohmann::ordered_json by;
+    by["kind"] = s.inline_comment ? "inline" : "config";
+    by["reason"] = s.reason;
+    by["expires"] = s.expires.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.expires);
+    by["location"] = range_json(s.range);
+    items[i]["suppression"] = std::move(by);
+  }
+  nlohmann::ordered_json ordered;
+  ordered["findings"] = std::move(root["findings"]);
+  ordered["suppressed"] = std::move(items);
+  ordered["summary"] = std::move(root["summary"]);
+  out << ordered.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
 }  // namespace
 
 bool Outputs::write(const std::vector<Finding>& findings, const ReportSummary& summary,
-                    std::optional<Severity> fail_on, std::string& error) {
+                    std::optional<Severity> fail_on, std::string& error,
+                    const std::vector<SuppressedFinding>* suppressed) {
   options_.fail_on = fail_on;
   for (auto& t : targets_) {
     ReportOptions options = options_;
     options.color = t.format == ReportFormat::Text && !t.file && stdout_wants_color();
     std::ostream& out = t.file ? static_cast<std::ostream&>(*t.file) : std::cout;
-    write_report(out, t.format, findings, summary, options);
+    if (suppressed && t.format == ReportFormat::Json) write_json_with_suppressed(out, findings, summary, *suppressed);
+    else write_report(out, t.format, findings, summary, options);
+    if (suppressed && t.format == ReportFormat::Text) write_text_suppressed(out, *suppressed, options);
     out.flush();
     if (!out) {
       error = "cannot write " + (t.path.empty() ? std::string("to stdout") : t.path);

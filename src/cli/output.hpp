@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "threegate/config.hpp"
 #include "threegate/report.hpp"
 
 namespace CLI {
@@ -33,6 +34,24 @@ struct OutputFlags {
 
 void add_output_flags(CLI::App& command, OutputFlags& flags);
 
+// The configuration of a run: `--config FILE`, else the nearest .threegate.yaml above the current
+// directory, else the defaults (also with --no-config). False with `error` set when FILE does not exist.
+bool load_effective_config(const std::string& flag, bool none, SourceSet& sources, Config& config,
+                           std::string& error);
+
+// `--output FILE` of the commands that print one report (audit, who-can, can): while it lives,
+// std::cout writes to FILE. An empty path or "-" leaves stdout alone.
+class StdoutTo {
+ public:
+  // False with a message on stderr when FILE cannot be written.
+  bool open(const std::string& path);
+  ~StdoutTo();
+
+ private:
+  std::ofstream file_;
+  std::streambuf* saved_ = nullptr;
+};
+
 // threegate's version and links, from the build (THREEGATE_VERSION, THREEGATE_HOMEPAGE_URL).
 ToolInfo tool_info();
 
@@ -43,9 +62,11 @@ class Outputs {
   // Opens every output file; call it before the work, so that a path that cannot be written fails
   // at once. False with `error` set.
   bool open(std::string& error);
-  // Writes every report. False with `error` set when a file could not be written.
+  // Writes every report. False with `error` set when a file could not be written. With
+  // `suppressed` (--show-suppressed), text and JSON reports also list the suppressed findings,
+  // each with what silenced it.
   bool write(const std::vector<Finding>& findings, const ReportSummary& summary, std::optional<Severity> fail_on,
-             std::string& error);
+             std::string& error, const std::vector<SuppressedFinding>* suppressed = nullptr);
 
  private:
   struct Target {

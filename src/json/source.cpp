@@ -1,8 +1,8 @@
 #include "threegate/source.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 namespace threegate {
@@ -22,18 +22,41 @@ LineCol SourceFile::line_col(uint32_t offset) const {
 }
 
 const SourceFile* SourceSet::load(const std::string& path, std::string& error) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::is_directory(status)) {
+    error = "cannot read " + path + ": it is a folder, not a file";
+    return nullptr;
+  }
+  if (!ec && std::filesystem::is_regular_file(status)) {
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxInputFileBytes) {
+      error = "cannot read " + path + ": the file has " + std::to_string(size) + " bytes, more than the limit of " +
+              std::to_string(kMaxInputFileBytes >> 20) + " MiB";
+      return nullptr;
+    }
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = std::string("cannot read ") + path + ": " + std::generic_category().message(errno);
     return nullptr;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  // Bounded read: a file that grows, a pipe or a device is cut off at the same limit.
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxInputFileBytes) {
+      error = "cannot read " + path + ": the file has more than the limit of " + std::to_string(kMaxInputFileBytes >> 20) +
+              " MiB";
+      return nullptr;
+    }
+  }
   if (in.bad()) {
-    error = "cannot read " + path;
+    error = "cannot read " + path + ": " + std::generic_category().message(errno);
     return nullptr;
   }
-  return add(path, buf.str());
+  return add(path, std::move(text));
 }
 
 const SourceFile* SourceSet::add(std::string path, std::string text) {

@@ -60,7 +60,15 @@ class PolicyReader {
       read_statement(*statements, policy);
     } else if (statements->is_array()) {
       if (statements->items.empty()) problem(statements->range, "Statement is an empty array");
-      for (const auto& s : statements->items) read_statement(s, policy);
+      for (size_t i = 0; i < statements->items.size(); ++i) {
+        if (i == kMaxStatementsPerPolicy) {
+          problem(statements->items[i].range, "the policy has " + std::to_string(statements->items.size()) +
+                                                  " statements, more than the limit of " +
+                                                  std::to_string(kMaxStatementsPerPolicy) + "; the rest are not read");
+          break;
+        }
+        read_statement(statements->items[i], policy);
+      }
     } else {
       problem(statements->range,
               std::string("Statement must be an object or an array of objects, found ") + json_kind_name(statements->kind));
@@ -108,13 +116,21 @@ class PolicyReader {
   // A string or an array of strings.
   std::vector<Text> text_list(const JsonValue& v, const char* what) {
     std::vector<Text> out;
+    auto add = [&](const JsonValue& item) {
+      if (item.text.size() > kMaxPatternLength) {
+        problem(item.range, std::string(what) + " entry has " + std::to_string(item.text.size()) +
+                                " characters, more than the limit of " + std::to_string(kMaxPatternLength) + "; it is not read");
+        return;
+      }
+      out.push_back(Text{item.text, item.range});
+    };
     if (v.is_string()) {
-      out.push_back(Text{v.text, v.range});
+      add(v);
     } else if (v.is_array()) {
       if (v.items.empty()) problem(v.range, std::string(what) + " is an empty array");
       for (const auto& item : v.items) {
         if (item.is_string()) {
-          out.push_back(Text{item.text, item.range});
+          add(item);
         } else {
           problem(item.range, std::string(what) + " entries must be strings, found " + json_kind_name(item.kind));
         }

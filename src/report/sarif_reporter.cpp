@@ -171,6 +171,17 @@ std::string fingerprint_base(const Finding& f, const std::string& root) {
 
 }  // namespace
 
+std::vector<std::string> finding_fingerprints(const std::vector<Finding>& findings, const std::string& root) {
+  std::vector<std::string> out;
+  out.reserve(findings.size());
+  std::map<std::string, size_t> occurrences;
+  for (const auto& f : findings) {
+    std::string base = fingerprint_base(f, root);
+    out.push_back(base + ":" + std::to_string(++occurrences[base]));
+  }
+  return out;
+}
+
 const char* security_severity(Severity s) {
   switch (s) {
     case Severity::Error: return "8.0";
@@ -208,9 +219,10 @@ void write_sarif(std::ostream& out, const std::vector<Finding>& findings, const 
   if (!options.tool.information_uri.empty()) driver["informationUri"] = options.tool.information_uri;
   driver["rules"] = std::move(rules);
 
-  std::map<std::string, size_t> occurrences;
+  const std::vector<std::string> fingerprints = finding_fingerprints(findings, root);
   ojson results = ojson::array();
-  for (const auto& f : findings) {
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
     ojson res;
     res["ruleId"] = f.rule_id;
     res["ruleIndex"] = rule_index.at(f.rule_id);
@@ -229,8 +241,7 @@ void write_sarif(std::ostream& out, const std::vector<Finding>& findings, const 
       related.push_back({{"id", related.size() + 1}, {"physicalLocation", p}, {"message", {{"text", normalize_space(r.message)}}}});
     }
     if (!related.empty()) res["relatedLocations"] = std::move(related);
-    std::string base = fingerprint_base(f, root);
-    res["partialFingerprints"] = {{"threegate/v1", base + ":" + std::to_string(++occurrences[base])}};
+    res["partialFingerprints"] = {{"threegate/v1", fingerprints[i]}};
     ojson props = ojson::object();
     if (!f.principal.empty()) props["principal"] = f.principal;
     if (!f.resource.empty()) props["resource"] = f.resource;

@@ -26,8 +26,22 @@ std::string key_suffix(Expansion kind, const Value& key) {
 
 namespace {
 
-// Evaluates count / for_each of a block in `scope`. `what` names it in messages.
-Expanded expansion_of(Engine& e, const hcl::Body& body, const Scope& scope, const std::string& what) {
+Expanded expansion_of_unbounded(Engine& e, const hcl::Body& body, const Scope& scope, const std::string& what);
+
+// Evaluates count / for_each of a block in `scope`. `what` names it in messages. Past the run's
+// instance budget the expansion is taken as unknown (one instance stands for all), never a
+// partial set of instances that would look complete.
+Expanded expansion_of(Engine& e, const hcl::Body& body, const Scope& scope, const std::string& what, Range at) {
+  Expanded out = expansion_of_unbounded(e, body, scope, what);
+  if (out.unknown) return out;
+  if (!e.charge_instances(out.kind == Expansion::Single ? 1 : out.elements.size(), at)) {
+    out.unknown = out.kind != Expansion::Single;
+    out.elements.clear();
+  }
+  return out;
+}
+
+Expanded expansion_of_unbounded(Engine& e, const hcl::Body& body, const Scope& scope, const std::string& what) {
   Expanded out;
   const hcl::Attribute* count = body.attribute("count");
   const hcl::Attribute* for_each = body.attribute("for_each");
@@ -130,7 +144,7 @@ void Engine::expand(ResourceDecl& decl) {
   }
   decl.state = 1;
   Scope s = module_scope(*decl.mod);
-  Expanded ex = expansion_of(*this, decl.block->body, s, decl.mod->prefix + local);
+  Expanded ex = expansion_of(*this, decl.block->body, s, decl.mod->prefix + local, decl.block->range);
   decl.expansion = ex.kind;
   decl.unknown_expansion = ex.unknown;
   const std::string provider = provider_of(decl);
@@ -202,8 +216,14 @@ void Engine::expand(ModuleCall& call) {
     call.state = 2;
     return;
   }
+  if (exhausted()) {
+    // Past the budget no module is loaded any more: its outputs read as unknown.
+    call.unknown_expansion = true;
+    call.state = 2;
+    return;
+  }
   Scope s = module_scope(parent);
-  Expanded ex = expansion_of(*this, call.block->body, s, addr);
+  Expanded ex = expansion_of(*this, call.block->body, s, addr, call.block->range);
   call.expansion = ex.kind;
   call.unknown_expansion = ex.unknown;
   if (ex.unknown) {

@@ -63,7 +63,73 @@ std::vector<size_t> key_order(const Value& v) {
 
 }  // namespace
 
+namespace {
+
+// What a value costs of the budget: its list and object elements, and its text by kBudgetTextBytes.
+size_t value_weight(const Value& v) {
+  size_t n = 1 + v.text.size() / kBudgetTextBytes;
+  if (v.items.empty() && v.members.empty()) return n;
+  std::vector<const Value*> stack{&v};  // values may nest deeply (jsondecode): no recursion
+  n = 0;
+  while (!stack.empty()) {
+    const Value* x = stack.back();
+    stack.pop_back();
+    n += 1 + x->text.size() / kBudgetTextBytes;
+    for (const auto& i : x->items) stack.push_back(&i);
+    for (const auto& [k, m] : x->members) {
+      n += k.size() / kBudgetTextBytes;
+      stack.push_back(&m);
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+void Engine::exhaust(std::string message, Range r) {
+  if (exhausted_) return;
+  exhausted_ = true;
+  const int quiet = quiet_;
+  quiet_ = 0;  // said even inside try(): what follows is unknown either way
+  say(Severity::Error, std::move(message), r);
+  quiet_ = quiet;
+}
+
+bool Engine::charge_value(const Value& v, Range r) { return charge_units(value_weight(v), r); }
+
+bool Engine::charge_units(size_t n, Range r) {
+  if (exhausted_) return false;
+  values_built_ += n;
+  if (values_built_ <= kMaxEvaluationValues) return true;
+  exhaust("evaluation stopped: the configuration builds more than " + std::to_string(kMaxEvaluationValues) +
+              " values (list and object elements; text counts one per " + std::to_string(kBudgetTextBytes) +
+              " bytes); the values evaluated from here on are unknown",
+          r);
+  return false;
+}
+
+bool Engine::charge_instances(size_t n, Range r) {
+  if (exhausted_) return false;
+  instances_built_ += n;
+  if (instances_built_ <= kMaxInstances) return true;
+  exhaust("evaluation stopped: the configuration makes more than " + std::to_string(kMaxInstances) +
+              " resource, data and module instances; the values evaluated from here on are unknown",
+          r);
+  return false;
+}
+
+Value Engine::budget_unknown(Range r) const {
+  return unknown_value(source_text(r), r, {"evaluation stopped: the configuration exceeds threegate's evaluation budget"});
+}
+
 Value Engine::eval(const hcl::Expr& e, const Scope& scope) {
+  if (exhausted_) return budget_unknown(e.range);
+  Value v = eval_expr(e, scope);
+  if (!charge_value(v, e.range)) return budget_unknown(e.range);
+  return v;
+}
+
+Value Engine::eval_expr(const hcl::Expr& e, const Scope& scope) {
   Depth guard(*this, e.range);
   if (!guard.ok()) return unknown_value(source_text(e.range), e.range, {"evaluation nested too deeply"});
   using K = hcl::ExprKind;
@@ -242,15 +308,18 @@ Value Engine::eval(const hcl::Expr& e, const Scope& scope) {
         out.members.emplace_back(std::move(ks), std::move(v));
         return std::nullopt;
       };
+      // Nested for expressions multiply: stop at once when the budget is spent.
       if (coll.kind == Value::Kind::List) {
         for (size_t i = 0; i < coll.items.size(); ++i) {
           Value k = number_value(static_cast<double>(i), coll.items[i].range);
           if (auto stop = visit(k, coll.items[i])) return *stop;
+          if (exhausted_) return budget_unknown(e.range);
         }
       } else {
         for (size_t i : key_order(coll)) {
           Value k = string_value(coll.members[i].first, i < coll.key_ranges.size() ? coll.key_ranges[i] : Range{});
           if (auto stop = visit(k, coll.members[i].second)) return *stop;
+          if (exhausted_) return budget_unknown(e.range);
         }
       }
       if (e.group)
@@ -266,6 +335,7 @@ Value Engine::eval(const hcl::Expr& e, const Scope& scope) {
 
 Value Engine::eval_template(const std::vector<hcl::TemplatePart>& parts, const Scope& scope, Range r) {
   std::string out;
+  size_t charged = 0;             // how much of `out` the budget has counted
   std::vector<Value> structural;  // unknowns that decide the text's shape
   std::function<bool(const std::vector<hcl::TemplatePart>&, const Scope&)> render =
       [&](const std::vector<hcl::TemplatePart>& ps, const Scope& sc) -> bool {
@@ -313,6 +383,12 @@ Value Engine::eval_template(const std::vector<hcl::TemplatePart>& parts, const S
             return false;
           }
           auto one = [&](const Value& k, const Value& v) {
+            // Each round counts, with the text added since the last one.
+            if (!charge_units(1 + (out.size() - charged) / kBudgetTextBytes, p.range)) {
+              structural.push_back(budget_unknown(p.range));
+              return false;
+            }
+            charged = out.size();
             Scope inner = sc;
             inner.bindings.clear();
             inner.parent = &sc;

@@ -23,6 +23,15 @@ inline constexpr const char* kRule = "TG405";
 // The deploying account's symbol (SymbolKind::Account), the same in every module.
 inline constexpr const char* kAccountSymbol = "data.aws_caller_identity.account_id";
 
+// The whole run's budget. Per-construct limits (count, range, nesting, depth) multiply across
+// modules, locals and for expressions, so the total is bounded too: every value an expression
+// evaluates to counts its list and object elements and each kBudgetTextBytes of its text; every
+// resource, data and module instance counts once. Past either bound, what is evaluated is
+// Unknown (an expansion stands for all its instances), said once as TG405.
+inline constexpr size_t kMaxEvaluationValues = 2'000'000;
+inline constexpr size_t kBudgetTextBytes = 256;
+inline constexpr size_t kMaxInstances = 20'000;
+
 // ---- values (value.cpp)
 Value null_value(Range r = {});
 Value bool_value(bool b, Range r = {});
@@ -265,6 +274,14 @@ class Engine {
   bool enter(Range r);
   void leave() { --depth_; }
 
+  // The run's budget (kMaxEvaluationValues, kMaxInstances). charge_*() return false once it is
+  // spent, after saying so at `r`; from then on eval() answers Unknown without evaluating.
+  bool charge_value(const Value& v, Range r);
+  bool charge_units(size_t n, Range r);
+  bool charge_instances(size_t n, Range r);
+  bool exhausted() const { return exhausted_; }
+  Value budget_unknown(Range r) const;
+
   std::deque<Module> modules;
   std::deque<ModuleState> states;
   std::deque<InstanceState> instance_store;
@@ -283,6 +300,11 @@ class Engine {
   int errors_ = 0;
   int quiet_ = 0;
   int depth_ = 0;
+  size_t values_built_ = 0;
+  size_t instances_built_ = 0;
+  bool exhausted_ = false;
+  void exhaust(std::string message, Range r);
+  Value eval_expr(const hcl::Expr& e, const Scope& scope);
 };
 
 // Guard for Engine::enter/leave.

@@ -278,7 +278,11 @@ const SourceFile* Engine::read_module_file(ModuleState& m, const std::string& pa
   if (p.is_relative()) p = fs::path(root_dir) / p;
   std::error_code ec;
   const fs::path target = fs::weakly_canonical(p, ec);
-  bool inside = false;
+  // Inside a module of the configuration, or below the folder threegate runs in (a repository
+  // whose environments read ../../policies/x.json).
+  const fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
+  bool inside = !cwd.empty() && !target.lexically_relative(cwd).empty() &&
+                target.lexically_relative(cwd).generic_string().rfind("..", 0) != 0;
   for (const ModuleState& s : states) {
     const fs::path base = fs::weakly_canonical(s.dir, ec);
     auto rel = target.lexically_relative(base).generic_string();
@@ -286,7 +290,7 @@ const SourceFile* Engine::read_module_file(ModuleState& m, const std::string& pa
   }
   (void)m;
   if (!inside) {
-    error("file \"" + path + "\" is outside the module tree; it is not read", at);
+    error("file \"" + path + "\" is outside the module tree and the current folder; it is not read", at);
     return nullptr;
   }
   const std::string key = target.generic_string();

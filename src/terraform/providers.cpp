@@ -110,9 +110,25 @@ Value Engine::provider_region(ModuleState& m, std::string_view provider, Range a
 // One account for the whole configuration: every module and every aws_caller_identity data
 // source deploys with the same credentials (providers that assume roles in other accounts are
 // not told apart).
+// The default provider's `allowed_account_ids`, when it names one account, is that account:
+// Terraform refuses to run with credentials of any other.
 std::string Engine::account(ModuleState& m) {
-  if (!m.account_symbol) m.account_symbol = make_symbol(SymbolKind::Account, kAccountSymbol);
-  return *m.account_symbol;
+  if (m.account_symbol) return *m.account_symbol;
+  ModuleState* root = &m;
+  while (root->parent) root = root->parent;
+  std::string account = make_symbol(SymbolKind::Account, kAccountSymbol);
+  if (auto it = root->provider_blocks.find("aws"); it != root->provider_blocks.end() && it->second) {
+    if (const hcl::Attribute* a = it->second->body.attribute("allowed_account_ids"); a && a->expr) {
+      Scope s = module_scope(*root);
+      const Value ids = eval(*a->expr, s);
+      if (ids.kind == Value::Kind::List && ids.items.size() == 1 && ids.items[0].kind == Value::Kind::String &&
+          ids.items[0].text.size() == 12 &&
+          ids.items[0].text.find_first_not_of("0123456789") == std::string::npos)
+        account = ids.items[0].text;
+    }
+  }
+  m.account_symbol = account;
+  return account;
 }
 
 std::string Engine::partition(ModuleState& m, const Value& region) {

@@ -124,7 +124,7 @@ std::optional<Value> managed(Ctx& c, std::string_view type, std::string_view nam
 std::optional<Value> data(Ctx& c, std::string_view type, std::string_view name) {
   const std::string& addr = c.inst.inst.address;
   if (type == "aws_caller_identity") {
-    if (name == "account_id" || name == "id") return c.str(make_symbol(SymbolKind::Account, kAccountSymbol));
+    if (name == "account_id" || name == "id") return c.str(c.account);
     return std::nullopt;  // arn, user_id: unknown, named by address
   }
   if (type == "aws_region") {
@@ -153,10 +153,18 @@ std::optional<Value> data(Ctx& c, std::string_view type, std::string_view name) 
 std::optional<Value> computed_attribute(Engine& e, InstanceState& inst, std::string_view name) {
   ModuleState& mod = *inst.decl->mod;
   Ctx c{e, inst, mod, {}, {}, {}};
-  if (inst.inst.provider_region.kind == Value::Kind::String) c.region = inst.inst.provider_region.text;
+  // AWS provider 6 lets a resource name its own region (enhanced region support): it wins over
+  // the provider's.
+  Value region = inst.inst.provider_region;
+  if (inst.inst.block && inst.inst.block->body.attribute("region")) {
+    Value own = e.configured_attribute(inst, "region");
+    if (own.kind == Value::Kind::String || own.kind == Value::Kind::Unknown) region = std::move(own);
+  }
+  if (region.kind == Value::Kind::String) c.region = region.text;
+  else if (region.kind == Value::Kind::Unknown) c.region = make_symbol(SymbolKind::Unknown, region.text);
   else c.region = make_symbol(SymbolKind::Unknown, "provider.aws.region");
   c.account = e.account(mod);
-  c.partition = e.partition(mod, inst.inst.provider_region);
+  c.partition = e.partition(mod, region);
   std::optional<Value> v = inst.decl->data ? data(c, inst.inst.type, name) : managed(c, inst.inst.type, name);
   if (v) v->range = inst.inst.block->range;
   return v;

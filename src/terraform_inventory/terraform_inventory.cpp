@@ -120,7 +120,8 @@ class Mapper {
     if (uses_account_symbol()) {
       out_.notes.push_back(
           "the account the Terraform code deploys into is not known before apply: "
-          "it is taken to differ from every account id the code names literally");
+          "it is taken to differ from every account id the code names literally (name it with allowed_account_ids "
+          "in the aws provider)");
     }
     return std::move(out_);
   }
@@ -145,7 +146,12 @@ class Mapper {
     problem(Severity::Info, std::move(message), at);
   }
 
-  std::string region_of(const Instance& i) const { return text_of(i.provider_region); }
+  // The resource's own `region` argument (AWS provider 6) wins over its provider's region.
+  std::string region_of(const Instance& i) const {
+    const Value own = config_.attribute(i, "region");
+    if (own.kind == Value::Kind::String || own.kind == Value::Kind::Unknown) return text_of(own);
+    return text_of(i.provider_region);
+  }
 
   // A policy attribute as a Policy of `kind`. nullopt when it is absent, known only after apply
   // (said once: its gate stays undecided) or unreadable (reported).
@@ -155,7 +161,7 @@ class Mapper {
       std::string why;
       for (const auto& u : v.unknown) why += (why.empty() ? "" : ", ") + u;
       problem(Severity::Info,
-              "the policy of " + name + " is known only after apply" + (why.empty() ? "" : " (" + why + ")") +
+              "the policy of " + name + " cannot be known before apply" + (why.empty() ? "" : " (" + why + ")") +
                   ": what it allows is undecided",
               v.range.known() ? v.range : fallback);
       return std::nullopt;

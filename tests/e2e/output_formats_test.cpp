@@ -130,7 +130,10 @@ TEST_CASE("output: SARIF rule descriptors come from the rule catalog") {
   const auto& driver = log["runs"][0]["tool"]["driver"];
   CHECK(driver["name"] == "threegate");
   CHECK(driver["version"] == e2e::threegate("--version", false).out.substr(0, driver["version"].get<std::string>().size()));
-  CHECK(driver["informationUri"].is_string());
+  // Links only when the build knows threegate's home page (THREEGATE_HOMEPAGE_URL), for all
+  // rules or none; the unit tests check their anchors with a home page set.
+  const bool links = driver.contains("informationUri");
+  if (links) CHECK(driver["informationUri"].is_string());
   REQUIRE(driver["rules"].size() == catalog.size());
   const std::map<std::string, std::string> security_severity{{"error", "8.0"}, {"warning", "5.0"}, {"info", "2.0"}};
   const std::map<std::string, std::string> level{{"error", "error"}, {"warning", "warning"}, {"info", "note"}};
@@ -146,9 +149,12 @@ TEST_CASE("output: SARIF rule descriptors come from the rule catalog") {
     CHECK(rule["help"]["text"].get<std::string>().find(want["summary"].get<std::string>()) == 0);
     std::string anchor = want["id"].get<std::string>() + "-" + want["name"].get<std::string>();
     for (auto& ch : anchor) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    std::string help_uri = rule["helpUri"], tail = "docs/rules.md#" + anchor;
-    CHECK(help_uri.size() > tail.size());
-    CHECK(help_uri.compare(help_uri.size() - std::min(tail.size(), help_uri.size()), tail.size(), tail) == 0);
+    CHECK(rule.contains("helpUri") == links);
+    if (links) {
+      std::string help_uri = rule["helpUri"], tail = "docs/rules.md#" + anchor;
+      CHECK(help_uri.size() > tail.size());
+      CHECK(help_uri.compare(help_uri.size() - std::min(tail.size(), help_uri.size()), tail.size(), tail) == 0);
+    }
     CHECK(rule["defaultConfiguration"]["level"] == level.at(want["severity"]));
     CHECK(rule["properties"]["security-severity"] == security_severity.at(want["severity"]));
     CHECK(rule["properties"]["tags"] == json::array({want["category"], "security"}));

@@ -34,6 +34,13 @@ std::vector<Case> cases() {
   return out;
 }
 
+// A case may carry its configuration: `check` runs from the source folder, where walking up would
+// not find it.
+std::string config_flag(const Case& c) {
+  const std::string file = c.dir + "/.threegate.yaml";
+  return fs::exists(fs::path(THREEGATE_SOURCE_DIR) / file) ? "--config " + file + " " : "";
+}
+
 }  // namespace
 
 TEST_CASE("rule fixtures: bad cases fire their rule, good cases do not") {
@@ -42,7 +49,7 @@ TEST_CASE("rule fixtures: bad cases fire their rule, good cases do not") {
   std::set<std::string> rules_with_bad_case;
   for (const auto& c : all) {
     CAPTURE(c.dir);
-    auto report = e2e::threegate_json("check --format json " + c.dir);
+    auto report = e2e::threegate_json("check --format json " + config_flag(c) + c.dir);
     REQUIRE(report.is_object());
     size_t of_rule = 0, errors = 0;
     for (const auto& f : report["findings"]) {
@@ -70,7 +77,7 @@ TEST_CASE("rule fixtures: text output matches the reviewed snapshots") {
   bool update = std::getenv("THREEGATE_UPDATE_SNAPSHOTS") != nullptr;
   for (const auto& c : cases()) {
     CAPTURE(c.dir);
-    auto run = e2e::threegate("check " + c.dir, false);
+    auto run = e2e::threegate("check " + config_flag(c) + c.dir, false);
     fs::path snapshot = fs::path(THREEGATE_SOURCE_DIR) / c.dir / "expected.txt";
     if (update) {
       std::ofstream(snapshot, std::ios::binary) << run.out;
