@@ -883,7 +883,9 @@ class ExportReader {
         pr.account = acct;
         if (const JsonMember* m = md->find_member("arn")) pr.range = m->value.range;
         attach(dir, arn, pr.policies);
-        for (const JsonValue* g : array_items(read_json(dir / "groups.json", true))) {
+        // Named, so that the document outlives the loop over pointers into it.
+        const std::optional<JsonValue> group_doc = read_json(dir / "groups.json", true);
+        for (const JsonValue* g : array_items(group_doc)) {
           if (!g->is_string()) continue;
           auto it = groups.find(g->text);
           if (it != groups.end()) {
