@@ -206,16 +206,24 @@ class Mapper {
   // The policy AWS gives a key created without one: the account may use it through IAM.
   Policy default_key_policy(const KeyRecord& k, const Instance& i) {
     const Range at = block_header(i.block);
-    JsonValue st = jobject({{"Sid", jstring("Enable IAM User Permissions", at)},
-                            {"Effect", jstring("Allow", at)},
-                            {"Principal", jobject({{"AWS", jstring("arn:" + k.partition + ":iam::" + k.account + ":root", at)}}, at)},
-                            {"Action", jstring("kms:*", at)},
-                            {"Resource", jstring("*", at)}},
-                           at);
-    JsonValue doc = jobject({{"Version", jstring("2012-10-17", at)}, {"Statement", jarray({std::move(st)}, at)}}, at);
+    return allow_everything("Enable IAM User Permissions", "kms:*",
+                            jstring("arn:" + k.partition + ":iam::" + k.account + ":root", at), PolicyKind::KeyPolicy,
+                            i.address + " (default key policy)", at);
+  }
+
+  // A policy AWS attaches by itself: one statement allowing `action` on everything (to
+  // `principal`, unless it is null).
+  static Policy allow_everything(const char* sid, const char* action, std::optional<JsonValue> principal,
+                                 PolicyKind kind, const std::string& name, Range at) {
+    std::vector<std::pair<std::string, JsonValue>> members{{"Sid", jstring(sid, at)}, {"Effect", jstring("Allow", at)}};
+    if (principal) members.emplace_back("Principal", jobject({{"AWS", std::move(*principal)}}, at));
+    members.emplace_back("Action", jstring(action, at));
+    members.emplace_back("Resource", jstring("*", at));
+    JsonValue doc = jobject({{"Version", jstring("2012-10-17", at)},
+                             {"Statement", jarray({jobject(std::move(members), at)}, at)}},
+                            at);
     Diagnostics ignored;  // well formed by construction
-    auto p = parse_policy(doc, PolicyKind::KeyPolicy, i.address + " (default key policy)", ignored);
-    return std::move(*p);
+    return std::move(*parse_policy(doc, kind, name, ignored));
   }
 
   void key(const Instance& i, bool replica) {
@@ -591,15 +599,8 @@ class Mapper {
   }
 
   Policy full_aws_access(Range at) {
-    JsonValue st = jobject({{"Sid", jstring("FullAWSAccess", at)},
-                            {"Effect", jstring("Allow", at)},
-                            {"Action", jstring("*", at)},
-                            {"Resource", jstring("*", at)}},
-                           at);
-    JsonValue doc = jobject({{"Version", jstring("2012-10-17", at)}, {"Statement", jarray({std::move(st)}, at)}}, at);
-    Diagnostics ignored;  // well formed by construction
-    auto p = parse_policy(doc, PolicyKind::Scp, "FullAWSAccess (attached by AWS by default)", ignored);
-    return std::move(*p);
+    return allow_everything("FullAWSAccess", "*", std::nullopt, PolicyKind::Scp,
+                            "FullAWSAccess (attached by AWS by default)", at);
   }
 
   // Resource types that hold policies threegate does not read yet are said once, never skipped

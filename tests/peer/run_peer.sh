@@ -29,45 +29,9 @@ version="${THREEGATE_PEER_VERSION:-0.1.173}"
 cache="${THREEGATE_PEER_CACHE:-${TMPDIR:-/tmp}/threegate-peer-cache}"
 dir="$cache/iam-simulate-$version"
 
-for tool in node npm; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "skipped: $tool is not installed (the iam-simulate peer needs Node.js >= 18 and npm)"
-    exit 77
-  fi
-done
-node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
-if (( node_major < 18 )); then
-  echo "skipped: Node.js $(node --version 2>/dev/null) is too old for iam-simulate (needs >= 18)"
-  exit 77
-fi
-
-# Install once per version; into a scratch directory first, then moved into place, so that an
-# interrupted or concurrent install never leaves a half-filled cache behind.
-entry="$dir/node_modules/@cloud-copilot/iam-simulate/dist/esm/index.js"
-if [[ ! -f "$entry" ]]; then
-  mkdir -p "$cache" || { echo "skipped: cannot create cache directory $cache"; exit 77; }
-  staging="$(mktemp -d "$cache/install.XXXXXX")"
-  echo "installing @cloud-copilot/iam-simulate@$version into $dir"
-  limit=(); command -v timeout >/dev/null 2>&1 && limit=(timeout 300)
-  if ! "${limit[@]}" npm install --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
-      --fetch-retries=1 --fetch-timeout=30000 --prefix "$staging" \
-      "@cloud-copilot/iam-simulate@$version" >"$staging.log" 2>&1; then
-    echo "skipped: npm could not install @cloud-copilot/iam-simulate@$version (registry unreachable?):"
-    { grep -m3 -E 'npm error (code|errno|network|request to|[0-9]{3} )' "$staging.log" || tail -3 "$staging.log"; } | sed 's/^/  /'
-    rm -rf "$staging" "$staging.log"
-    exit 77
-  fi
-  rm -f "$staging.log"
-  if [[ ! -f "$staging/node_modules/@cloud-copilot/iam-simulate/dist/esm/index.js" ]]; then
-    echo "skipped: the installed iam-simulate has no dist/esm/index.js (package layout changed?)"
-    rm -rf "$staging"
-    exit 77
-  fi
-  rm -rf "$dir.old"
-  [[ -d "$dir" ]] && mv "$dir" "$dir.old"
-  mv "$staging" "$dir" 2>/dev/null || rm -rf "$staging"  # a concurrent run may have won the race
-  rm -rf "$dir.old"
-fi
+# shellcheck source=npm_peer.sh
+source "$here/npm_peer.sh"
+install_peer @cloud-copilot/iam-simulate "$version" "$dir" dist/esm/index.js
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
