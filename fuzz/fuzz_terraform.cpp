@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (config) {
     for (const auto& instance : config->instances()) (void)config->reference(instance, "arn");
     Inventory inventory;
-    (void)load_terraform_inventory(*config, inventory, diagnostics);
+    (void)load_terraform_inventory(*configuration_view(*config), inventory, diagnostics);
   }
   return 0;
 }

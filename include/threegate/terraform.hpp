@@ -27,6 +27,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -165,6 +166,21 @@ class Configuration {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// What AWS computes for attribute `name` of a resource or data source of `type` (the table the
+// symbols comment above describes), from what is known of the instance; std::nullopt when the
+// table has nothing to say. Shared by every reader of Terraform (.tf and plans) so that a
+// reference to a resource reads as the same string whichever way it was read.
+struct ComputedInputs {
+  std::string_view address;  // "module.app.aws_kms_key.k[0]": names its fresh ids
+  bool data = false;         // a data source
+  std::string region, account, partition;  // literals or symbols
+  // A configured string attribute (its symbol when Unknown); nullopt when absent or not a string.
+  std::function<std::optional<std::string>(std::string_view)> configured;
+};
+std::optional<std::string> computed_attribute(std::string_view type, std::string_view name, const ComputedInputs& in);
+// The attributes the table gives to an instance used as a whole (arn, id, …).
+std::vector<std::string> computed_attribute_names(std::string_view type, bool data);
 
 // "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f" for a region
 // name; "" when the region is not a literal.

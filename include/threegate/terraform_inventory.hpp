@@ -1,5 +1,5 @@
-// Terraform configurations as inventories: what the resources of an evaluated configuration
-// (terraform.hpp) mean to AWS — keys, aliases, replica keys, secrets and their replicas, roles,
+// Terraform resources as inventories: what the resources of a configuration or a plan
+// (resource_view.hpp) mean to AWS — keys, aliases, replica keys, secrets and their replicas, roles,
 // users and groups with their policies, organization policies. Policies keep the ranges of the
 // .tf text they were written in, so findings point at the line to change.
 #pragma once
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "threegate/inventory.hpp"
+#include "threegate/resource_view.hpp"
 #include "threegate/terraform.hpp"
 
 namespace threegate {
@@ -22,11 +23,10 @@ struct TerraformMapping {
   std::vector<std::pair<std::string, std::string>> names;
 };
 
-// Fills `inventory` from the configuration's instances. Problems (a policy that is not JSON, a
+// Fills `inventory` from the view's instances. Problems (a policy that is not JSON, a
 // secret policy for a secret the module does not define) are TG405 diagnostics; a policy known
 // only after apply leaves its gate undecided (depends), never made up.
-TerraformMapping load_terraform_inventory(const tf::Configuration& config, Inventory& inventory,
-                                          Diagnostics& diagnostics);
+TerraformMapping load_terraform_inventory(const ResourceView& view, Inventory& inventory, Diagnostics& diagnostics);
 
 // A Terraform value holding a policy as a located JSON document: the structure a jsonencode()
 // or an aws_iam_policy_document encodes (with the ranges of its expressions), or JSON text (a

@@ -89,7 +89,7 @@ void load_terraform_roots(const std::vector<std::string>& folders, const CheckOp
     Scope& scope = analysis.scopes.emplace_back();
     scope.label = d;
     scope.terraform = true;
-    TerraformMapping mapping = load_terraform_inventory(*config, scope.inventory, analysis.diagnostics);
+    TerraformMapping mapping = load_terraform_inventory(*configuration_view(*config), scope.inventory, analysis.diagnostics);
     analysis.names.insert(analysis.names.end(), mapping.names.begin(), mapping.names.end());
     for (auto& n : mapping.notes)
       if (std::find(analysis.notes.begin(), analysis.notes.end(), n) == analysis.notes.end())

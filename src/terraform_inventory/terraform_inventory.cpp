@@ -15,7 +15,7 @@ namespace threegate {
 
 namespace {
 
-using tf::Instance;
+using Instance = ResourceInstance;
 using tf::Value;
 
 // An identifier-like value as text: a String, or the symbol of an Unknown; "" otherwise.
@@ -48,21 +48,6 @@ std::vector<std::string> strings_of(const Value& v) {
   return out;
 }
 
-// A block's type and labels (`resource "aws_secretsmanager_secret" "db"`): where a finding about
-// an argument the block lacks points.
-Range block_header(const hcl::Block* block) {
-  if (!block->type_range.known()) return block->range;
-  const uint32_t end = block->label_ranges.empty() ? block->type_range.end : block->label_ranges.back().end;
-  return Range{block->range.file, block->range.begin, end};
-}
-
-// The range of attribute `name` of a block (name through value), or the block's header.
-Range attribute_range(const hcl::Block* block, std::string_view name) {
-  if (!block) return {};
-  if (const hcl::Attribute* a = block->body.attribute(name)) return a->range;
-  return block_header(block);
-}
-
 // A JSON value built in code (the default key policy, a policy whose content is not in the
 // configuration), pointing at `at`.
 JsonValue jstring(std::string s, Range at) {
@@ -89,10 +74,10 @@ JsonValue jarray(std::vector<JsonValue> items, Range at) {
 
 class Mapper {
  public:
-  Mapper(const tf::Configuration& c, Inventory& inv, Diagnostics& d) : config_(c), inv_(inv), diags_(d) {}
+  Mapper(const ResourceView& v, Inventory& inv, Diagnostics& d) : view_(v), inv_(inv), diags_(d) {}
 
   TerraformMapping run() {
-    for (const Instance& i : config_.instances()) {
+    for (const Instance& i : view_.instances()) {
       if (i.unknown_expansion)
         note_once(i.address, "the number of instances of " + i.address +
                                  " is known only after apply: one instance stands for all of them");
@@ -148,9 +133,9 @@ class Mapper {
 
   // The resource's own `region` argument (AWS provider 6) wins over its provider's region.
   std::string region_of(const Instance& i) const {
-    const Value own = config_.attribute(i, "region");
+    const Value own = view_.attribute(i, "region");
     if (own.kind == Value::Kind::String || own.kind == Value::Kind::Unknown) return text_of(own);
-    return text_of(i.provider_region);
+    return text_of(view_.provider_region(i));
   }
 
   // A policy attribute as a Policy of `kind`. nullopt when it is absent, known only after apply
@@ -181,10 +166,10 @@ class Mapper {
       if (it == data_.end()) continue;
       const bool is_alias = std::string(type) == "aws_kms_alias";
       for (const Instance* i : it->second) {
-        const std::string looked_up = text_of(config_.attribute(*i, is_alias ? "name" : "key_id"));
+        const std::string looked_up = text_of(view_.attribute(*i, is_alias ? "name" : "key_id"));
         if (looked_up.empty()) continue;
         for (const char* attr : {"arn", "id", "key_id", "target_key_arn", "target_key_id"}) {
-          const std::string ref = text_of(config_.reference(*i, attr));
+          const std::string ref = text_of(view_.reference(*i, attr));
           if (!ref.empty() && ref != looked_up) key_aliases_[ref] = looked_up;
         }
       }
@@ -205,7 +190,7 @@ class Mapper {
 
   // The policy AWS gives a key created without one: the account may use it through IAM.
   Policy default_key_policy(const KeyRecord& k, const Instance& i) {
-    const Range at = block_header(i.block);
+    const Range at = i.header;
     return allow_everything("Enable IAM User Permissions", "kms:*",
                             jstring("arn:" + k.partition + ":iam::" + k.account + ":root", at), PolicyKind::KeyPolicy,
                             i.address + " (default key policy)", at);
@@ -228,77 +213,77 @@ class Mapper {
 
   void key(const Instance& i, bool replica) {
     KeyRecord k;
-    k.arn = text_of(config_.reference(i, "arn"));
-    k.key_id = text_of(config_.reference(i, "key_id"));
-    k.account = config_.account(*i.module);
+    k.arn = text_of(view_.reference(i, "arn"));
+    k.key_id = text_of(view_.reference(i, "key_id"));
+    k.account = view_.account(i);
     k.region = region_of(i);
-    k.partition = config_.partition(i);
-    k.range = i.block->range;
+    k.partition = view_.partition(i);
+    k.range = i.range;
     if (replica) {
       k.multi_region = true;
-      k.primary_arn = key_ref(config_.attribute(i, "primary_key_arn"));
+      k.primary_arn = key_ref(view_.attribute(i, "primary_key_arn"));
     } else {
-      k.multi_region = bool_of(config_.attribute(i, "multi_region")).value_or(false);
-      k.rotation = bool_of(config_.attribute(i, "enable_key_rotation"));
+      k.multi_region = bool_of(view_.attribute(i, "multi_region")).value_or(false);
+      k.rotation = bool_of(view_.attribute(i, "enable_key_rotation"));
     }
-    const Value enabled = config_.attribute(i, replica ? "enabled" : "is_enabled");
+    const Value enabled = view_.attribute(i, replica ? "enabled" : "is_enabled");
     if (bool_of(enabled) == false) k.state = "Disabled";
-    const Value usage = config_.attribute(i, "key_usage");
-    const Value spec = config_.attribute(i, "customer_master_key_spec");
+    const Value usage = view_.attribute(i, "key_usage");
+    const Value spec = view_.attribute(i, "customer_master_key_spec");
     if ((usage.is_string() && usage.text != "ENCRYPT_DECRYPT") || (spec.is_string() && spec.text != "SYMMETRIC_DEFAULT")) {
       // Secrets Manager encrypts with symmetric encryption keys only.
       k.state = "not a symmetric encryption key (" + (usage.is_string() ? usage.text : spec.text) + ")";
     }
     give_name(k.arn, i.address);
-    const Value pol = config_.attribute(i, "policy");
+    const Value pol = view_.attribute(i, "policy");
     if (pol.is_null()) k.policy = default_key_policy(k, i);
-    else k.policy = policy_of(pol, PolicyKind::KeyPolicy, i.address, attribute_range(i.block, "policy"));
+    else k.policy = policy_of(pol, PolicyKind::KeyPolicy, i.address, view_.attribute_range(i, "policy"));
     inv_.keys.push_back(std::move(k));
   }
 
   void key_policy(const Instance& i) {
-    const std::string ref = key_ref(config_.attribute(i, "key_id"));
+    const std::string ref = key_ref(view_.attribute(i, "key_id"));
     KeyRecord* k = find_key(ref);
     if (!k) {
       problem(Severity::Info,
               i.address + " sets the policy of a key this configuration does not create (" + display_symbols(ref) +
                   "): checked for grammar only",
-              attribute_range(i.block, "key_id"));
-      if (auto p = policy_of(config_.attribute(i, "policy"), PolicyKind::KeyPolicy, i.address,
-                             attribute_range(i.block, "policy")))
+              view_.attribute_range(i, "key_id"));
+      if (auto p = policy_of(view_.attribute(i, "policy"), PolicyKind::KeyPolicy, i.address,
+                             view_.attribute_range(i, "policy")))
         inv_.loose.push_back(LoosePolicy{std::move(*p)});
       return;
     }
     // aws_kms_key_policy replaces the key's policy (the provider documents not to set both).
-    k->policy = policy_of(config_.attribute(i, "policy"), PolicyKind::KeyPolicy, i.address,
-                          attribute_range(i.block, "policy"));
+    k->policy = policy_of(view_.attribute(i, "policy"), PolicyKind::KeyPolicy, i.address,
+                          view_.attribute_range(i, "policy"));
   }
 
   void alias(const Instance& i) {
-    std::string name = text_of(config_.attribute(i, "name"));
-    if (name.empty()) name = text_of(config_.reference(i, "name"));
-    KeyRecord* k = find_key(key_ref(config_.attribute(i, "target_key_id")));
+    std::string name = text_of(view_.attribute(i, "name"));
+    if (name.empty()) name = text_of(view_.reference(i, "name"));
+    KeyRecord* k = find_key(key_ref(view_.attribute(i, "target_key_id")));
     if (!k || name.empty()) return;  // an alias of a key defined elsewhere: nothing to tie
     k->aliases.push_back(name);
   }
 
   // A grant is an allow channel of its own for its grantee (gates.hpp, compile_key_grants).
   void grant(const Instance& i) {
-    KeyRecord* k = find_key(key_ref(config_.attribute(i, "key_id")));
+    KeyRecord* k = find_key(key_ref(view_.attribute(i, "key_id")));
     if (!k) {
       note_once(i.address, i.address + " grants on a key this configuration does not create: not simulated",
-                attribute_range(i.block, "key_id"));
+                view_.attribute_range(i, "key_id"));
       return;
     }
     KeyGrant g;
     g.grant_id = i.address;
-    g.grantee = text_of(config_.attribute(i, "grantee_principal"));
-    g.operations = strings_of(config_.attribute(i, "operations"));
-    g.range = i.block->range;
-    for (const tf::BlockView& c : config_.blocks(i, "constraints")) {
+    g.grantee = text_of(view_.attribute(i, "grantee_principal"));
+    g.operations = strings_of(view_.attribute(i, "operations"));
+    g.range = i.range;
+    for (const NestedBlock& c : view_.blocks(i, "constraints")) {
       for (const auto& [attr, out] : {std::pair{"encryption_context_equals", &g.context_equals},
                                       std::pair{"encryption_context_subset", &g.context_subset}}) {
-        const Value m = config_.attribute(c, attr);
+        const Value m = view_.attribute(c, attr);
         for (const auto& [key, value] : m.members) out->emplace_back(key, text_of(value));
       }
     }
@@ -309,24 +294,24 @@ class Mapper {
 
   void secret(const Instance& i) {
     SecretRecord s;
-    s.arn = text_of(config_.reference(i, "arn"));
-    s.name = text_of(config_.reference(i, "name"));
-    s.account = config_.account(*i.module);
+    s.arn = text_of(view_.reference(i, "arn"));
+    s.name = text_of(view_.reference(i, "name"));
+    s.account = view_.account(i);
     s.region = region_of(i);
-    s.partition = config_.partition(i);
-    s.range = i.block->range;
-    const Value kk = config_.attribute(i, "kms_key_id");
+    s.partition = view_.partition(i);
+    s.range = i.range;
+    const Value kk = view_.attribute(i, "kms_key_id");
     s.kms_key = key_ref(kk);
-    s.kms_key_range = attribute_range(i.block, "kms_key_id");
-    s.policy = policy_of(config_.attribute(i, "policy"), PolicyKind::SecretPolicy, i.address,
-                         attribute_range(i.block, "policy"));
-    for (const tf::BlockView& b : config_.blocks(i, "replica")) {
+    s.kms_key_range = view_.attribute_range(i, "kms_key_id");
+    s.policy = policy_of(view_.attribute(i, "policy"), PolicyKind::SecretPolicy, i.address,
+                         view_.attribute_range(i, "policy"));
+    for (const NestedBlock& b : view_.blocks(i, "replica")) {
       SecretReplica r;
-      r.region = text_of(config_.attribute(b, "region"));
-      r.kms_key = key_ref(config_.attribute(b, "kms_key_id"));
-      r.range = b.block->body.attribute("kms_key_id") ? b.block->body.attribute("kms_key_id")->range : b.block->range;
+      r.region = text_of(view_.attribute(b, "region"));
+      r.kms_key = key_ref(view_.attribute(b, "kms_key_id"));
+      r.range = view_.attribute_range(b, "kms_key_id");
       if (r.region.empty()) {
-        problem(Severity::Warning, "a replica of " + i.address + " has no region: left out", b.block->range);
+        problem(Severity::Warning, "a replica of " + i.address + " has no region: left out", b.range);
         continue;
       }
       s.replicas.push_back(std::move(r));
@@ -338,22 +323,22 @@ class Mapper {
   }
 
   void secret_policy(const Instance& i) {
-    const std::string arn = text_of(config_.attribute(i, "secret_arn"));
-    auto policy = policy_of(config_.attribute(i, "policy"), PolicyKind::SecretPolicy, i.address,
-                            attribute_range(i.block, "policy"));
+    const std::string arn = text_of(view_.attribute(i, "secret_arn"));
+    auto policy = policy_of(view_.attribute(i, "policy"), PolicyKind::SecretPolicy, i.address,
+                            view_.attribute_range(i, "policy"));
     for (auto& s : inv_.secrets) {
       if (s.arn != arn) continue;
       if (s.policy)
         problem(Severity::Warning, i.address + " and the secret's own policy argument both set the policy of " +
                                        secret_address_[arn] + ": the last one applied wins; " + i.address + " is used",
-                attribute_range(i.block, "policy"));
+                view_.attribute_range(i, "policy"));
       s.policy = std::move(policy);
       return;
     }
     problem(Severity::Info,
             i.address + " sets the policy of a secret this configuration does not create (" + display_symbols(arn) +
                 "): checked for grammar only",
-            attribute_range(i.block, "secret_arn"));
+            view_.attribute_range(i, "secret_arn"));
     if (policy) inv_.loose.push_back(LoosePolicy{std::move(*policy)});
   }
 
@@ -368,7 +353,7 @@ class Mapper {
 
   void managed_policy(const Instance& i) {
     ManagedPolicy m{&i, std::nullopt, std::nullopt, false};
-    managed_policies_[text_of(config_.reference(i, "arn"))] = std::move(m);
+    managed_policies_[text_of(view_.reference(i, "arn"))] = std::move(m);
   }
 
   // A managed policy by ARN as a policy of `kind`, parsed once per kind; nullopt when the
@@ -380,9 +365,9 @@ class Mapper {
     auto& slot = kind == PolicyKind::Boundary ? m.boundary : m.identity;
     if (!slot) {
       // Parsed at the first use only: its problems are reported once.
-      slot = policy_of(config_.attribute(*m.instance, "policy"), kind, m.instance->address,
-                       attribute_range(m.instance->block, "policy"));
-      if (!slot) slot = unknown_policy(arn, false, attribute_range(m.instance->block, "policy"));
+      slot = policy_of(view_.attribute(*m.instance, "policy"), kind, m.instance->address,
+                       view_.attribute_range(*m.instance, "policy"));
+      if (!slot) slot = unknown_policy(arn, false, view_.attribute_range(*m.instance, "policy"));
     }
     return &*slot;
   }
@@ -432,27 +417,27 @@ class Mapper {
 
   void principal(const Instance& i, const std::string& kind) {
     PrincipalRecord pr;
-    pr.arn = text_of(config_.reference(i, "arn"));
-    pr.account = config_.account(*i.module);
-    pr.range = i.block->range;
+    pr.arn = text_of(view_.reference(i, "arn"));
+    pr.account = view_.account(i);
+    pr.range = i.range;
     give_name(pr.arn, i.address);
-    const std::string name = text_of(config_.reference(i, "name"));
+    const std::string name = text_of(view_.reference(i, "name"));
     size_t index = inv_.principals.size();
-    for (const tf::BlockView& b : config_.blocks(i, "inline_policy")) {
-      if (auto p = policy_of(config_.attribute(b, "policy"), PolicyKind::Identity, i.address + " inline policy",
-                             b.block->range))
+    for (const NestedBlock& b : view_.blocks(i, "inline_policy")) {
+      if (auto p = policy_of(view_.attribute(b, "policy"), PolicyKind::Identity, i.address + " inline policy",
+                             b.range))
         pr.policies.push_back(std::move(*p));
     }
-    for (const std::string& arn : strings_of(config_.attribute(i, "managed_policy_arns")))
-      attach(pr, arn, attribute_range(i.block, "managed_policy_arns"), false);
-    const Value boundary = config_.attribute(i, "permissions_boundary");
-    if (!boundary.is_null()) attach(pr, text_of(boundary), attribute_range(i.block, "permissions_boundary"), true);
+    for (const std::string& arn : strings_of(view_.attribute(i, "managed_policy_arns")))
+      attach(pr, arn, view_.attribute_range(i, "managed_policy_arns"), false);
+    const Value boundary = view_.attribute(i, "permissions_boundary");
+    if (!boundary.is_null()) attach(pr, text_of(boundary), view_.attribute_range(i, "permissions_boundary"), true);
     inv_.principals.push_back(std::move(pr));
     principal_index_[kind + ":" + name] = index;
   }
 
   void group(const Instance& i) {
-    const std::string name = text_of(config_.reference(i, "name"));
+    const std::string name = text_of(view_.reference(i, "name"));
     groups_[name];
   }
 
@@ -473,7 +458,7 @@ class Mapper {
     problem(Severity::Info,
             i.address + " gives a policy to " + kind + " " + display_symbols(name) +
                 ", which this configuration does not create: checked for grammar only",
-            attribute_range(i.block, attr));
+            view_.attribute_range(i, attr));
   }
 
   void inline_policies() {
@@ -481,9 +466,9 @@ class Mapper {
                                            std::tuple{"aws_iam_user_policy", "user", "user"},
                                            std::tuple{"aws_iam_group_policy", "group", "group"}}) {
       for (const Instance* i : of(type)) {
-        const std::string who = text_of(config_.attribute(*i, attr));
-        auto p = policy_of(config_.attribute(*i, "policy"), PolicyKind::Identity, i->address,
-                           attribute_range(i->block, "policy"));
+        const std::string who = text_of(view_.attribute(*i, attr));
+        auto p = policy_of(view_.attribute(*i, "policy"), PolicyKind::Identity, i->address,
+                           view_.attribute_range(*i, "policy"));
         if (!p) continue;
         if (std::string(kind) == "group") {
           auto g = groups_.find(who);
@@ -506,21 +491,21 @@ class Mapper {
                                            std::tuple{"aws_iam_user_policy_attachment", "user", "user"},
                                            std::tuple{"aws_iam_group_policy_attachment", "group", "group"}}) {
       for (const Instance* i : of(type)) {
-        const std::string who = text_of(config_.attribute(*i, attr));
-        const std::string arn = text_of(config_.attribute(*i, "policy_arn"));
+        const std::string who = text_of(view_.attribute(*i, attr));
+        const std::string arn = text_of(view_.attribute(*i, "policy_arn"));
         attach_to(*i, kind, who, arn, attr);
       }
     }
     for (const Instance* i : of("aws_iam_policy_attachment")) {
-      const std::string arn = text_of(config_.attribute(*i, "policy_arn"));
+      const std::string arn = text_of(view_.attribute(*i, "policy_arn"));
       for (const auto& [kind, attr] : {std::pair{"role", "roles"}, std::pair{"user", "users"}, std::pair{"group", "groups"}})
-        for (const std::string& who : strings_of(config_.attribute(*i, attr))) attach_to(*i, kind, who, arn, attr);
+        for (const std::string& who : strings_of(view_.attribute(*i, attr))) attach_to(*i, kind, who, arn, attr);
     }
   }
 
   void attach_to(const Instance& i, const std::string& kind, const std::string& who, const std::string& arn,
                  const char* attr) {
-    const Range at = attribute_range(i.block, "policy_arn");
+    const Range at = view_.attribute_range(i, "policy_arn");
     if (kind == "group") {
       auto g = groups_.find(who);
       if (g == groups_.end()) return not_here(i, kind, who, attr);
@@ -537,12 +522,12 @@ class Mapper {
   void group_memberships() {
     std::map<std::string, std::set<std::string>> user_groups;
     for (const Instance* i : of("aws_iam_user_group_membership")) {
-      const std::string user = text_of(config_.attribute(*i, "user"));
-      for (const std::string& g : strings_of(config_.attribute(*i, "groups"))) user_groups[user].insert(g);
+      const std::string user = text_of(view_.attribute(*i, "user"));
+      for (const std::string& g : strings_of(view_.attribute(*i, "groups"))) user_groups[user].insert(g);
     }
     for (const Instance* i : of("aws_iam_group_membership")) {
-      const std::string g = text_of(config_.attribute(*i, "group"));
-      for (const std::string& user : strings_of(config_.attribute(*i, "users"))) user_groups[user].insert(g);
+      const std::string g = text_of(view_.attribute(*i, "group"));
+      for (const std::string& user : strings_of(view_.attribute(*i, "users"))) user_groups[user].insert(g);
     }
     for (const auto& [user, gs] : user_groups) {
       PrincipalRecord* pr = named("user", user);
@@ -564,31 +549,31 @@ class Mapper {
   void organization_policies() {
     std::map<std::string, std::pair<const Instance*, std::optional<Policy>>> by_ref;
     for (const Instance* i : of("aws_organizations_policy")) {
-      const std::string type = text_of(config_.attribute(*i, "type"));
+      const std::string type = text_of(view_.attribute(*i, "type"));
       if (!type.empty() && type != "SERVICE_CONTROL_POLICY" && type != "RESOURCE_CONTROL_POLICY") continue;
       const PolicyKind kind = type == "RESOURCE_CONTROL_POLICY" ? PolicyKind::Rcp : PolicyKind::Scp;
-      auto p = policy_of(config_.attribute(*i, "content"), kind, i->address, attribute_range(i->block, "content"));
-      for (const char* attr : {"id", "arn"}) by_ref[text_of(config_.reference(*i, attr))] = {i, p};
-      if (p) org_policies_.push_back(&by_ref[text_of(config_.reference(*i, "id"))]);
+      auto p = policy_of(view_.attribute(*i, "content"), kind, i->address, view_.attribute_range(*i, "content"));
+      for (const char* attr : {"id", "arn"}) by_ref[text_of(view_.reference(*i, attr))] = {i, p};
+      if (p) org_policies_.push_back(&by_ref[text_of(view_.reference(*i, "id"))]);
     }
     std::set<const Instance*> attached;
     for (const Instance* a : of("aws_organizations_policy_attachment")) {
-      auto it = by_ref.find(text_of(config_.attribute(*a, "policy_id")));
+      auto it = by_ref.find(text_of(view_.attribute(*a, "policy_id")));
       if (it == by_ref.end() || !it->second.second) continue;
-      const std::string target = text_of(config_.attribute(*a, "target_id"));
+      const std::string target = text_of(view_.attribute(*a, "target_id"));
       if (!is_account_id(target)) {
         note_once("org target " + target,
                   a->address + " attaches " + it->second.first->address + " to " + display_symbols(target) +
                       " (a root or an organizational unit): the accounts under it are not in the code, so its "
                       "effect on reads is not simulated",
-                  attribute_range(a->block, "target_id"));
+                  view_.attribute_range(*a, "target_id"));
         continue;
       }
       const Policy& policy = *it->second.second;
       auto& levels = (policy.kind == PolicyKind::Rcp ? inv_.rcps : inv_.scps)[target];
       if (levels.empty()) {
         levels.emplace_back();
-        if (policy.kind == PolicyKind::Scp) levels.back().push_back(full_aws_access(block_header(a->block)));
+        if (policy.kind == PolicyKind::Scp) levels.back().push_back(full_aws_access(a->header));
       }
       levels.back().push_back(policy);
       attached.insert(it->second.first);
@@ -613,7 +598,7 @@ class Mapper {
                                                          "aws_iam_role_policy_attachments_exclusive"};
     if (policy_holders.count(type))
       note_once(type, type + " (" + list.front()->address + ") is not read yet: what it allows is not simulated",
-                list.front()->block->range);
+                list.front()->range);
   }
 
   bool uses_account_symbol() const {
@@ -633,7 +618,7 @@ class Mapper {
     std::vector<Policy> policies;
   };
 
-  const tf::Configuration& config_;
+  const ResourceView& view_;
   Inventory& inv_;
   Diagnostics& diags_;
   TerraformMapping out_;
@@ -650,9 +635,8 @@ class Mapper {
 
 }  // namespace
 
-TerraformMapping load_terraform_inventory(const tf::Configuration& config, Inventory& inventory,
-                                          Diagnostics& diagnostics) {
-  return Mapper(config, inventory, diagnostics).run();
+TerraformMapping load_terraform_inventory(const ResourceView& view, Inventory& inventory, Diagnostics& diagnostics) {
+  return Mapper(view, inventory, diagnostics).run();
 }
 
 }  // namespace threegate
