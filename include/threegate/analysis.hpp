@@ -22,6 +22,8 @@ struct CheckOptions {
   // Terraform: -var-file files and -var name=value pairs, as `terraform plan` takes them.
   std::vector<std::string> var_files;
   std::vector<std::pair<std::string, std::string>> vars;
+  // Terraform plans: the folder of their .tf files (default: the plan's folder when it has some).
+  std::string plan_source;
 };
 
 // What is analyzed together. Each inventory file is a scope of its own, so that two unrelated

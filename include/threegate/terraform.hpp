@@ -77,10 +77,19 @@ struct Value {
   const Value* find(std::string_view key) const;  // Object member or nullptr
 };
 
+// The name of the Account symbol that stands for the deploying account.
+inline constexpr const char* kAccountSymbol = "data.aws_caller_identity.account_id";
+
 // Options of a run: extra variable files (-var-file) and values (-var name=value).
 struct Options {
   std::vector<std::string> var_files;
   std::vector<std::pair<std::string, std::string>> vars;
+  // Root variables already evaluated (those a plan was made with): they win over every other
+  // source of values.
+  std::vector<std::pair<std::string, Value>> values;
+  // The deploying account when something outside the code knows it (a plan's
+  // data.aws_caller_identity): it replaces the Account symbol.
+  std::string account;
 };
 
 struct Module;

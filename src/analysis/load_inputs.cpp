@@ -7,6 +7,7 @@
 #include "analysis/load_terraform.hpp"
 #include "threegate/analysis.hpp"
 #include "threegate/policy_parse.hpp"
+#include "threegate/terraform_plan.hpp"
 
 namespace threegate {
 namespace {
@@ -122,30 +123,54 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
     }
   }
 
-  // Terraform first: the files its file() and templatefile() calls read are part of it, not
-  // standalone policies.
+  // JSON files are read first, so that Terraform plans among them are known; their problems are
+  // said only once Terraform is loaded, since the files its file() and templatefile() calls
+  // read are part of it, not standalone documents.
+  struct Read {
+    std::string path, error;
+    const SourceFile* file = nullptr;
+    JsonParseResult result;
+  };
+  std::vector<Read> reads;
+  std::set<std::string> plan_sources;
+  std::set<std::string> named;
+  for (const auto& path : files) {
+    if (!named.insert(canonical(path)).second) continue;  // the same file named twice is read once
+    Read& r = reads.emplace_back();
+    r.path = path;
+    r.file = a.sources.load(path, r.error);
+    if (!r.file) continue;
+    r.result = parse_json(*r.file);
+    if (r.result.ok() && terraform_json_kind(*r.result.value) != TerraformJsonKind::None)
+      if (const std::string dir = plan_source_dir(path, options); !dir.empty()) plan_sources.insert(canonical_dir(dir));
+  }
+
   a.scopes.emplace_back().label = "standalone policies";
-  load_terraform_roots(terraform_dirs, options, a);
+  load_terraform_roots(terraform_dirs, options, a, plan_sources);
+  for (Read& r : reads) {
+    if (!r.result.ok() || terraform_json_kind(*r.result.value) == TerraformJsonKind::None) continue;
+    ++a.files_read;
+    load_terraform_plan(*r.file, *r.result.value, options, a);
+    r.file = nullptr;  // read
+    r.error.clear();
+  }
   std::set<std::string> seen;
   for (const auto& config : a.terraform)
     for (const auto& f : config->files_read()) seen.insert(canonical(f));
 
   std::vector<Parsed> parsed;
-  for (const auto& path : files) {
-    if (!seen.insert(canonical(path)).second) continue;  // the same file named twice is read once
-    std::string error;
-    const SourceFile* f = a.sources.load(path, error);
+  for (Read& r : reads) {
+    if (seen.count(canonical(r.path)) || (!r.file && r.error.empty())) continue;
     ++a.files_read;
-    if (!f) {
-      a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, error, {}, path});
+    if (!r.file) {
+      a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, r.error, {}, r.path});
       continue;
     }
-    JsonParseResult r = parse_json(*f);
-    if (!r.ok()) {
-      a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, r.error, r.error_range, {}});
+    if (!r.result.ok()) {
+      a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, r.result.error, r.result.error_range, {}});
       continue;
     }
-    parsed.push_back(Parsed{f, std::move(*r.value)});
+    parsed.push_back(Parsed{r.file, std::move(*r.result.value)});
   }
 
   std::set<std::string> referenced;

@@ -16,12 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string canonical_dir(const fs::path& p) {
-  std::error_code ec;
-  fs::path c = fs::weakly_canonical(p, ec);
-  return ec ? p.lexically_normal().string() : c.string();
-}
-
 // The local module sources a .tf file names (`module "x" { source = "./x" }`, "../x"),
 // resolved against its folder. Parsed, so that a commented-out module call uses nothing.
 void local_sources(const fs::path& file, std::set<std::string>& out) {
@@ -43,6 +37,19 @@ void local_sources(const fs::path& file, std::set<std::string>& out) {
 
 }  // namespace
 
+void adopt_mapping(TerraformMapping mapping, Analysis& analysis) {
+  analysis.names.insert(analysis.names.end(), mapping.names.begin(), mapping.names.end());
+  for (auto& n : mapping.notes)
+    if (std::find(analysis.notes.begin(), analysis.notes.end(), n) == analysis.notes.end())
+      analysis.notes.push_back(std::move(n));
+}
+
+std::string canonical_dir(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal().string() : c.string();
+}
+
 bool is_terraform_file(const std::filesystem::path& p) { return p.extension() == ".tf"; }
 
 bool skipped_folder(const std::filesystem::path& p) {
@@ -50,7 +57,8 @@ bool skipped_folder(const std::filesystem::path& p) {
   return name == ".terraform" || name == ".git";  // downloaded modules and providers; history
 }
 
-void load_terraform_roots(const std::vector<std::string>& folders, const CheckOptions& options, Analysis& analysis) {
+void load_terraform_roots(const std::vector<std::string>& folders, const CheckOptions& options, Analysis& analysis,
+                          const std::set<std::string>& read_with_plan) {
   std::vector<std::string> dirs;
   std::set<std::string> seen;
   for (const auto& f : folders)
@@ -83,17 +91,15 @@ void load_terraform_roots(const std::vector<std::string>& folders, const CheckOp
   tf_options.vars = options.vars;
   for (const auto& d : dirs) {
     if (children.count(canonical_dir(d))) continue;  // analyzed as part of the module using it
+    if (read_with_plan.count(canonical_dir(d))) continue;
     auto config = tf::Configuration::load(d, tf_options, analysis.sources, analysis.diagnostics);
     if (!config) continue;
     for (const auto& m : config->modules()) analysis.files_read += m.sources.size();
     Scope& scope = analysis.scopes.emplace_back();
     scope.label = d;
     scope.terraform = true;
-    TerraformMapping mapping = load_terraform_inventory(*configuration_view(*config), scope.inventory, analysis.diagnostics);
-    analysis.names.insert(analysis.names.end(), mapping.names.begin(), mapping.names.end());
-    for (auto& n : mapping.notes)
-      if (std::find(analysis.notes.begin(), analysis.notes.end(), n) == analysis.notes.end())
-        analysis.notes.push_back(std::move(n));
+    adopt_mapping(load_terraform_inventory(*configuration_view(*config), scope.inventory, analysis.diagnostics),
+                  analysis);
     analysis.terraform.push_back(std::move(config));
   }
 }

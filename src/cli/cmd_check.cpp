@@ -51,6 +51,11 @@ int run_check(const CheckArgs& args) {
   int kind = 0;
   if (!args.kind.empty() && parse_kind(args.kind, kind)) options.kind = static_cast<PolicyKind>(kind);
   options.var_files = args.var_files;
+  options.plan_source = args.plan_source;
+  if (!options.plan_source.empty() && !std::filesystem::is_directory(options.plan_source)) {
+    std::cerr << "threegate: --source " << options.plan_source << ": no such folder\n";
+    return 2;
+  }
   for (const std::string& v : args.vars) {
     const size_t eq = v.find('=');
     if (eq == std::string::npos || eq == 0) {

@@ -30,10 +30,11 @@ _threegate() {
     --kind) COMPREPLY=($(compgen -W "key secret identity scp rcp boundary session" -- "$cur")); return ;;
     --sarif-root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --output|--config|--baseline|--write-baseline|--var-file|--case|--graph) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --source) COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
   local flags=""
   case "$cmd" in
-    check) flags="--format --output --sarif-root --quiet --fail-on --config --no-config --show-suppressed --baseline --write-baseline --var-file --var --kind" ;;
+    check) flags="--format --output --sarif-root --quiet --fail-on --config --no-config --show-suppressed --baseline --write-baseline --var-file --var --source --kind" ;;
     simulate) flags="--case --principal --secret --key --region --kind --format" ;;
     audit) flags="--format --graph --output --quiet" ;;
     who-can) flags="--secret --format --output --quiet" ;;
@@ -66,6 +67,7 @@ complete -c threegate -n '__fish_seen_subcommand_from check' -l baseline -rF
 complete -c threegate -n '__fish_seen_subcommand_from check' -l write-baseline -rF
 complete -c threegate -n '__fish_seen_subcommand_from check' -l var-file -rF
 complete -c threegate -n '__fish_seen_subcommand_from check' -l var -x
+complete -c threegate -n '__fish_seen_subcommand_from check' -l source -xa '(__fish_complete_directories)'
 complete -c threegate -n '__fish_seen_subcommand_from simulate' -l case -rF
 complete -c threegate -n '__fish_seen_subcommand_from simulate' -l principal -x
 complete -c threegate -n '__fish_seen_subcommand_from simulate who-can' -l secret -x

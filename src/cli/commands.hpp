@@ -19,6 +19,7 @@ struct CheckArgs {
   std::string baseline, write_baseline;
   std::string kind;
   std::vector<std::string> var_files;  // Terraform: --var-file, as -var-file
+  std::string plan_source;             // Terraform plans: --source DIR
   std::vector<std::string> vars;       // Terraform: --var name=value, as -var
 };
 int run_check(const CheckArgs& args);

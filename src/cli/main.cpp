@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
   c->add_option("--write-baseline", check.write_baseline, "record the findings of this run as a baseline")
       ->type_name("FILE");
   c->add_option("--var-file", check.var_files, "Terraform: a variable definitions file, as terraform's -var-file");
+  c->add_option("--source", check.plan_source,
+                "Terraform plans: the folder of the plan's .tf files (default: the plan's folder, when it holds .tf "
+                "files)")
+      ->type_name("DIR");
   c->add_option("--var", check.vars, "Terraform: NAME=VALUE, as terraform's -var")->allow_extra_args(false);
   c->add_option("--kind", check.kind, "how standalone policy files are used (default: detected)")
       ->check(CLI::IsMember({"key", "secret", "identity", "scp", "rcp", "boundary", "session"}));

@@ -20,8 +20,6 @@
 namespace threegate::tf::detail {
 
 inline constexpr const char* kRule = "TG405";
-// The deploying account's symbol (SymbolKind::Account), the same in every module.
-inline constexpr const char* kAccountSymbol = "data.aws_caller_identity.account_id";
 
 // The whole run's budget. Per-construct limits (count, range, nesting, depth) multiply across
 // modules, locals and for expressions, so the total is bounded too: every value an expression
@@ -292,6 +290,7 @@ class Engine {
   std::map<std::string, const SourceFile*> read_files;  // by canonical path
   std::set<std::string> said_functions;
   std::string root_dir;
+  std::string known_account;  // Options::account
 
  private:
   SourceSet& sources_;

@@ -220,6 +220,11 @@ ModuleState* Engine::load_root(const std::string& dir, const Options& options) {
     s.constants_only = true;
     st.given[name] = eval(*a->expr, s);
   }
+  for (const auto& [name, value] : options.values) {
+    if (st.variables.count(name)) st.given[name] = value;
+    else say(Severity::Warning, "variable \"" + name + "\" of the plan is not declared in " + root_dir, Range{}, root_dir);
+  }
+  if (!options.account.empty()) known_account = options.account;
   return &st;
 }
 

@@ -117,7 +117,8 @@ std::string Engine::account(ModuleState& m) {
   ModuleState* root = &m;
   while (root->parent) root = root->parent;
   std::string account = make_symbol(SymbolKind::Account, kAccountSymbol);
-  if (auto it = root->provider_blocks.find("aws"); it != root->provider_blocks.end() && it->second) {
+  if (!known_account.empty()) account = known_account;
+  else if (auto it = root->provider_blocks.find("aws"); it != root->provider_blocks.end() && it->second) {
     if (const hcl::Attribute* a = it->second->body.attribute("allowed_account_ids"); a && a->expr) {
       Scope s = module_scope(*root);
       const Value ids = eval(*a->expr, s);

@@ -101,6 +101,7 @@ class Mapper {
     attachments();
     group_memberships();
     organization_policies();
+    unused_policies();
     for (const auto& [type, list] : managed_) unread(type, list);
     if (uses_account_symbol()) {
       out_.notes.push_back(
@@ -148,6 +149,11 @@ class Mapper {
       problem(Severity::Info,
               "the policy of " + name + " cannot be known before apply" + (why.empty() ? "" : " (" + why + ")") +
                   ": what it allows is undecided",
+              v.range.known() ? v.range : fallback);
+      return std::nullopt;
+    }
+    if (v.is_string() && !v.encoded_from && v.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      problem(Severity::Info, "the policy of " + name + " is empty: there is nothing to check",
               v.range.known() ? v.range : fallback);
       return std::nullopt;
     }
@@ -348,11 +354,10 @@ class Mapper {
     const Instance* instance;
     std::optional<Policy> identity;    // as an identity policy (parsed once)
     std::optional<Policy> boundary;    // as a permission boundary
-    bool read = false;
   };
 
   void managed_policy(const Instance& i) {
-    ManagedPolicy m{&i, std::nullopt, std::nullopt, false};
+    ManagedPolicy m{&i, std::nullopt, std::nullopt};
     managed_policies_[text_of(view_.reference(i, "arn"))] = std::move(m);
   }
 
@@ -418,6 +423,12 @@ class Mapper {
   void principal(const Instance& i, const std::string& kind) {
     PrincipalRecord pr;
     pr.arn = text_of(view_.reference(i, "arn"));
+    // The trust policy decides who may assume the role, not what the role may do: checked for
+    // grammar (its kind is told from its statements).
+    if (kind == "role")
+      if (auto trust = policy_of(view_.attribute(i, "assume_role_policy"), PolicyKind::Unknown,
+                                 i.address + " trust policy", view_.attribute_range(i, "assume_role_policy")))
+        inv_.loose.push_back(LoosePolicy{std::move(*trust)});
     pr.account = view_.account(i);
     pr.range = i.range;
     give_name(pr.arn, i.address);
@@ -506,6 +517,7 @@ class Mapper {
   void attach_to(const Instance& i, const std::string& kind, const std::string& who, const std::string& arn,
                  const char* attr) {
     const Range at = view_.attribute_range(i, "policy_arn");
+    if (arn.empty()) return problem(Severity::Info, i.address + " names no policy ARN: nothing is attached", at);
     if (kind == "group") {
       auto g = groups_.find(who);
       if (g == groups_.end()) return not_here(i, kind, who, attr);
@@ -535,6 +547,7 @@ class Mapper {
       for (const std::string& g : gs) {
         auto it = groups_.find(g);
         if (it == groups_.end()) continue;
+        it->second.has_members = true;
         for (const Policy& p : it->second.policies) pr->policies.push_back(p);
       }
     }
@@ -583,6 +596,19 @@ class Mapper {
       if (!attached.count(entry->first)) inv_.loose.push_back(LoosePolicy{*entry->second});
   }
 
+  // Policies that reach no principal the code creates — a managed policy attached nowhere, the
+  // policies of a group without members — are still checked for grammar, never skipped.
+  void unused_policies() {
+    for (auto& [arn, m] : managed_policies_)
+      if (!m.identity && !m.boundary)
+        if (auto p = policy_of(view_.attribute(*m.instance, "policy"), PolicyKind::Identity, m.instance->address,
+                               view_.attribute_range(*m.instance, "policy")))
+          inv_.loose.push_back(LoosePolicy{std::move(*p)});
+    for (auto& [name, g] : groups_)
+      if (!g.has_members)
+        for (auto& p : g.policies) inv_.loose.push_back(LoosePolicy{std::move(p)});
+  }
+
   Policy full_aws_access(Range at) {
     return allow_everything("FullAWSAccess", "*", std::nullopt, PolicyKind::Scp,
                             "FullAWSAccess (attached by AWS by default)", at);
@@ -616,6 +642,7 @@ class Mapper {
 
   struct Group {
     std::vector<Policy> policies;
+    bool has_members = false;
   };
 
   const ResourceView& view_;

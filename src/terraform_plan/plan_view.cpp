@@ -1,0 +1,680 @@
+// The resource view of a Terraform plan or state. A value the plan knows is read from it; a
+// value known only after apply (after_unknown) is taken, in this order, from the .tf source
+// when it is given, from the resource the configuration's expression references (kms_key_id =
+// aws_kms_key.k.arn is key k's ARN, built as the .tf reader builds it), and otherwise stays
+// Unknown, named by its address. An argument the configuration does not set is AWS's to
+// compute (a key's default policy), as in the .tf reader.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <unordered_map>
+
+#include "threegate/symbol.hpp"
+#include "threegate/terraform_plan.hpp"
+
+namespace threegate {
+
+namespace {
+
+using tf::Value;
+
+const JsonValue* member(const JsonValue* v, std::string_view key) {
+  return v && v->is_object() ? v->find(key) : nullptr;
+}
+
+bool is_true(const JsonValue* v) { return v && v->kind == JsonKind::Bool && v->boolean; }
+
+Range span(Range a, Range b) {
+  if (!a.known()) return b;
+  if (!b.known() || a.file != b.file) return a;
+  return Range{a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
+}
+
+// The module path of a module instance address without instance keys: module.a[0].module.b["x"]
+// → module.a.module.b (the configuration describes each module once).
+std::string without_keys(std::string_view address) {
+  std::string out;
+  char quote = 0;
+  int depth = 0;
+  for (size_t i = 0; i < address.size(); ++i) {
+    const char c = address[i];
+    if (quote) {
+      if (c == '\\') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (depth > 0) {
+      if (c == '"') quote = c;
+      else if (c == '[') ++depth;
+      else if (c == ']') --depth;
+      continue;
+    }
+    if (c == '[') ++depth;
+    else out += c;
+  }
+  return out;
+}
+
+// A value whose text is a JSON document (a policy): parsed, so that its structure keeps ranges
+// into the plan file.
+bool looks_like_document(const JsonValue& v) {
+  if (!v.is_string()) return false;
+  const size_t at = v.text.find_first_not_of(" \t\r\n");
+  return at != std::string::npos && v.text[at] == '{';
+}
+
+void relocate(Value& v, Range at) {
+  v.range = at;
+  for (auto& r : v.key_ranges) r = at;
+  for (auto& i : v.items) relocate(i, at);
+  for (auto& [k, m] : v.members) relocate(m, at);
+  if (v.encoded_from) {
+    auto copy = std::make_shared<Value>(*v.encoded_from);
+    relocate(*copy, at);
+    v.encoded_from = std::move(copy);
+  }
+}
+
+// Equal values, ranges aside; JSON texts are equal when they encode the same document.
+bool same(const Value& a, const Value& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Value::Kind::Null: return true;
+    case Value::Kind::Bool: return a.boolean == b.boolean;
+    case Value::Kind::Number: return a.text == b.text || nlohmann::json::parse(a.text, nullptr, false) == nlohmann::json::parse(b.text, nullptr, false);
+    case Value::Kind::String: {
+      if (a.text == b.text) return true;
+      if (has_symbol(a.text) || has_symbol(b.text)) return false;
+      const auto ja = nlohmann::json::parse(a.text, nullptr, false);
+      return !ja.is_discarded() && ja.is_structured() && ja == nlohmann::json::parse(b.text, nullptr, false);
+    }
+    case Value::Kind::List:
+      if (a.items.size() != b.items.size()) return false;
+      for (size_t i = 0; i < a.items.size(); ++i)
+        if (!same(a.items[i], b.items[i])) return false;
+      return true;
+    case Value::Kind::Object:
+      if (a.members.size() != b.members.size()) return false;
+      for (const auto& [k, m] : a.members) {
+        const Value* o = b.find(k);
+        if (!o || !same(m, *o)) return false;
+      }
+      return true;
+    case Value::Kind::Unknown: return false;
+  }
+  return false;
+}
+
+// Attributes that hold a whole document: a reference inside one makes the document unknown,
+// it never is the referenced value.
+bool document_attribute(std::string_view name) {
+  return name == "policy" || name == "content" || name == "assume_role_policy" || name == "json" ||
+         name == "minified_json";
+}
+
+// Fields of an ARN ("arn:partition:service:region:account:resource"); empty when not one.
+std::vector<std::string> arn_fields(const std::string& arn) {
+  std::vector<std::string> out;
+  if (arn.rfind("arn:", 0) != 0 || has_symbol(arn)) return out;
+  size_t at = 0;
+  for (int i = 0; i < 5; ++i) {
+    const size_t colon = arn.find(':', at);
+    if (colon == std::string::npos) return {};
+    out.push_back(arn.substr(at, colon - at));
+    at = colon + 1;
+  }
+  out.push_back(arn.substr(at));
+  return out;
+}
+
+// A reference as the configuration lists it — type.name, type.name[key].attribute,
+// data.type.name.attribute — as (resource with its key, attribute after the dot); nullopt for
+// references to anything but a resource (var., local., module., …).
+std::optional<std::pair<std::string, std::string>> parse_reference(const std::string& t) {
+  for (const char* scope : {"var.", "local.", "module.", "path.", "self.", "terraform.", "count.", "each."})
+    if (t.rfind(scope, 0) == 0) return std::nullopt;
+  size_t at = t.rfind("data.", 0) == 0 ? 5 : 0;
+  const size_t type_end = t.find('.', at);
+  if (type_end == std::string::npos || type_end == at) return std::nullopt;
+  size_t end = t.find_first_of(".[", type_end + 1);
+  if (end == type_end + 1) return std::nullopt;
+  if (end != std::string::npos && t[end] == '[') {
+    char quote = 0;
+    size_t i = end + 1;
+    for (; i < t.size(); ++i) {
+      if (quote) {
+        if (t[i] == '\\') ++i;
+        else if (t[i] == quote) quote = 0;
+      } else if (t[i] == '"') {
+        quote = '"';
+      } else if (t[i] == ']') {
+        break;
+      }
+    }
+    if (i >= t.size()) return std::nullopt;
+    end = i + 1 < t.size() ? i + 1 : std::string::npos;
+  }
+  if (end == std::string::npos) return std::pair{t, std::string()};
+  if (t[end] != '.') return std::nullopt;
+  return std::pair{t.substr(0, end), t.substr(end + 1)};
+}
+
+Value unknown_value(const std::string& path, std::string why, Range at) {
+  Value v;
+  v.kind = Value::Kind::Unknown;
+  v.text = path;
+  v.range = at;
+  v.unknown.push_back(path + " (" + std::move(why) + ")");
+  return v;
+}
+
+// A JSON value of the plan with the parts after_unknown marks replaced by Unknowns.
+Value with_unknowns(const JsonValue& v, const JsonValue* unknown, const std::string& path) {
+  if (is_true(unknown)) return unknown_value(path, "known after apply", v.range);
+  Value out;
+  out.range = v.range;
+  switch (v.kind) {
+    case JsonKind::Array:
+      out.kind = Value::Kind::List;
+      for (size_t i = 0; i < v.items.size(); ++i)
+        out.items.push_back(with_unknowns(v.items[i], unknown && unknown->is_array() && i < unknown->items.size()
+                                                          ? &unknown->items[i]
+                                                          : nullptr,
+                                          path + "[" + std::to_string(i) + "]"));
+      return out;
+    case JsonKind::Object:
+      out.kind = Value::Kind::Object;
+      for (const auto& m : v.members) {
+        out.members.emplace_back(m.key, with_unknowns(m.value, member(unknown, m.key), path + "." + m.key));
+        out.key_ranges.push_back(m.key_range);
+      }
+      return out;
+    default: return plan_value(v);
+  }
+}
+
+}  // namespace
+
+Value plan_value(const JsonValue& v) {
+  Value out;
+  out.range = v.range;
+  switch (v.kind) {
+    case JsonKind::Null: break;
+    case JsonKind::Bool:
+      out.kind = Value::Kind::Bool;
+      out.boolean = v.boolean;
+      break;
+    case JsonKind::Number:
+      out.kind = Value::Kind::Number;
+      out.text = v.text;
+      break;
+    case JsonKind::String:
+      out.kind = Value::Kind::String;
+      out.text = v.text;
+      break;
+    case JsonKind::Array:
+      out.kind = Value::Kind::List;
+      for (const auto& i : v.items) out.items.push_back(plan_value(i));
+      break;
+    case JsonKind::Object:
+      out.kind = Value::Kind::Object;
+      for (const auto& m : v.members) {
+        out.members.emplace_back(m.key, plan_value(m.value));
+        out.key_ranges.push_back(m.key_range);
+      }
+      break;
+  }
+  return out;
+}
+
+TerraformJsonKind terraform_json_kind(const JsonValue& doc) {
+  const JsonValue* version = member(&doc, "format_version");
+  if (!version || !version->is_string()) return TerraformJsonKind::None;
+  for (const char* key : {"planned_values", "resource_changes", "configuration", "prior_state"})
+    if (doc.find(key)) return TerraformJsonKind::Plan;
+  if (doc.find("values") || doc.find("terraform_version")) return TerraformJsonKind::State;
+  return TerraformJsonKind::None;
+}
+
+namespace {
+
+// Every resource object of a module tree (`resources` and `child_modules`), with the address
+// of the module instance holding it.
+template <class F>
+void each_resource(const JsonValue* module, const std::string& module_address, F&& f, int depth = 0) {
+  if (!module || depth > 64) return;
+  if (const JsonValue* rs = member(module, "resources"); rs && rs->is_array())
+    for (const auto& r : rs->items) f(r, module_address);
+  if (const JsonValue* cs = member(module, "child_modules"); cs && cs->is_array())
+    for (const auto& c : cs->items) {
+      const JsonValue* a = member(&c, "address");
+      each_resource(&c, a && a->is_string() ? a->text : module_address, f, depth + 1);
+    }
+}
+
+std::string string_member(const JsonValue* v, std::string_view key) {
+  const JsonValue* m = member(v, key);
+  return m && m->is_string() ? m->text : std::string();
+}
+
+}  // namespace
+
+PlanFacts plan_facts(const JsonValue& doc) {
+  PlanFacts facts;
+  if (const JsonValue* vars = member(&doc, "variables"); vars && vars->is_object())
+    for (const auto& m : vars->members)
+      if (const JsonValue* v = member(&m.value, "value")) facts.variables.emplace_back(m.key, plan_value(*v));
+  auto caller = [&](const JsonValue& r, const std::string&) {
+    if (facts.account.empty() && string_member(&r, "mode") == "data" && string_member(&r, "type") == "aws_caller_identity")
+      facts.account = string_member(member(&r, "values"), "account_id");
+  };
+  each_resource(member(member(member(&doc, "prior_state"), "values"), "root_module"), "", caller);
+  each_resource(member(member(&doc, "values"), "root_module"), "", caller);
+  if (facts.account.empty()) {
+    const JsonValue* ids = member(member(member(member(member(&doc, "configuration"), "provider_config"), "aws"),
+                                         "expressions"),
+                                  "allowed_account_ids");
+    const JsonValue* c = member(ids, "constant_value");
+    if (c && c->is_array() && c->items.size() == 1 && c->items[0].is_string()) facts.account = c->items[0].text;
+  }
+  if (facts.account.size() != 12 || facts.account.find_first_not_of("0123456789") != std::string::npos)
+    facts.account.clear();
+  return facts;
+}
+
+namespace {
+
+class PlanView final : public ResourceView {
+ public:
+  PlanView(const JsonValue& doc, const tf::Configuration* source, Diagnostics& diags)
+      : doc_(doc), diags_(diags), facts_(plan_facts(doc)) {
+    if (source) {
+      source_ = configuration_view(*source);
+      for (const ResourceInstance& si : source_->instances()) source_by_address_[si.address] = &si;
+    }
+    index_configuration(member(member(&doc, "configuration"), "root_module"), "", 0);
+    read_changes();
+    const TerraformJsonKind kind = terraform_json_kind(doc);
+    const JsonValue* root = kind == TerraformJsonKind::State ? member(member(&doc, "values"), "root_module")
+                                                             : member(member(&doc, "planned_values"), "root_module");
+    each_resource(root, "", [&](const JsonValue& r, const std::string& m) { add(r, m); });
+    // Data sources read while planning are in the prior state only.
+    each_resource(member(member(member(&doc, "prior_state"), "values"), "root_module"), "",
+                  [&](const JsonValue& r, const std::string& m) {
+                    if (string_member(&r, "mode") == "data") add(r, m);
+                  });
+  }
+
+  const std::vector<ResourceInstance>& instances() const override { return instances_; }
+
+  Value attribute(const ResourceInstance& i, std::string_view name) const override {
+    const Res& r = res_[i.id];
+    return read(r, Slot{r.values, r.unknown, member(r.config, "expressions"), r.address, r.source ? r.source : nullptr,
+                        nullptr, i.header},
+                name);
+  }
+
+  Range attribute_range(const ResourceInstance& i, std::string_view name) const override {
+    const Res& r = res_[i.id];
+    if (r.source) return source_->attribute_range(*r.source, name);
+    if (const JsonMember* m = r.values && r.values->is_object() ? r.values->find_member(name) : nullptr)
+      return span(m->key_range, m->value.range);
+    return i.header;
+  }
+
+  Value reference(const ResourceInstance& i, std::string_view name) const override {
+    const Res& r = res_[i.id];
+    const JsonValue* known = member(r.values, name);
+    if (known && (known->is_string() || known->kind == JsonKind::Number) && !is_true(member(r.unknown, name)))
+      return plan_value(*known);
+    if (r.source) return source_->reference(*r.source, name);
+    tf::ComputedInputs in;
+    in.address = r.address;
+    in.data = i.mode == "data";
+    const Value region = provider_region(i);
+    in.region = region.is_string() ? region.text : make_symbol(SymbolKind::Unknown, region.text);
+    in.account = account(i);
+    in.partition = partition(i);
+    in.configured = [&](std::string_view attr) -> std::optional<std::string> {
+      const Value v = attribute(i, attr);
+      if (v.is_unknown()) return make_symbol(SymbolKind::Unknown, v.text);
+      if (v.is_string()) return v.text;
+      return std::nullopt;
+    };
+    if (auto text = tf::computed_attribute(i.type, name, in)) {
+      Value v;
+      v.kind = Value::Kind::String;
+      v.text = std::move(*text);
+      v.range = i.header;
+      return v;
+    }
+    return unknown_value(r.address + "." + std::string(name), "known after apply", i.header);
+  }
+
+  std::vector<NestedBlock> blocks(const ResourceInstance& i, std::string_view type) const override {
+    const Res& r = res_[i.id];
+    std::vector<NestedBlock> source_blocks;
+    if (r.source) source_blocks = source_->blocks(*r.source, type);
+    const JsonValue* list = member(r.values, type);
+    const JsonValue* unknown = member(r.unknown, type);
+    std::vector<NestedBlock> out;
+    if (is_true(unknown)) {
+      if (r.source) {
+        for (const NestedBlock& sb : source_blocks) out.push_back(nest(Nested{i.id, nullptr, nullptr, nullptr, r.address, sb}, sb.range));
+      } else if (member(member(r.config, "expressions"), type) || !r.config) {
+        say(Severity::Info,
+            "the " + std::string(type) + " blocks of " + r.address +
+                " are known only after apply: what they hold is not simulated (pass --source with the .tf files)",
+            i.header);
+      }
+      return out;
+    }
+    if (!list || !list->is_array()) return out;
+    const JsonValue* exprs = member(member(r.config, "expressions"), type);
+    for (size_t k = 0; k < list->items.size(); ++k) {
+      const JsonValue& item = list->items[k];
+      Nested n{i.id, &item, unknown && unknown->is_array() && k < unknown->items.size() ? &unknown->items[k] : nullptr,
+               exprs && exprs->is_array() && k < exprs->items.size() ? &exprs->items[k] : nullptr,
+               r.address + "." + std::string(type) + "[" + std::to_string(k) + "]", std::nullopt};
+      if (k < source_blocks.size() && source_blocks.size() == list->items.size()) n.source = source_blocks[k];
+      const Range at = n.source ? n.source->range : item.range;
+      out.push_back(nest(std::move(n), at));
+    }
+    return out;
+  }
+
+  Value attribute(const NestedBlock& b, std::string_view name) const override {
+    const Nested& n = nested_.at(b.id);
+    return read(res_[n.owner], Slot{n.values, n.unknown, n.exprs, n.path, nullptr, n.source ? &*n.source : nullptr, b.range},
+                name);
+  }
+
+  Range attribute_range(const NestedBlock& b, std::string_view name) const override {
+    const Nested& n = nested_.at(b.id);
+    if (n.source) return source_->attribute_range(*n.source, name);
+    if (const JsonMember* m = n.values && n.values->is_object() ? n.values->find_member(name) : nullptr)
+      return span(m->key_range, m->value.range);
+    return b.range;
+  }
+
+  std::string account(const ResourceInstance& i) const override {
+    const Res& r = res_[i.id];
+    if (r.source) return source_->account(*r.source);
+    const auto f = arn_fields(string_member(r.values, "arn"));
+    if (!f.empty() && f[4].size() == 12) return f[4];
+    return facts_.account.empty() ? make_symbol(SymbolKind::Account, tf::kAccountSymbol) : facts_.account;
+  }
+
+  std::string partition(const ResourceInstance& i) const override {
+    const Res& r = res_[i.id];
+    if (r.source) return source_->partition(*r.source);
+    const auto f = arn_fields(string_member(r.values, "arn"));
+    if (!f.empty() && !f[1].empty()) return f[1];
+    const Value region = provider_region(i);
+    if (region.is_string())
+      if (std::string p = tf::partition_of_region(region.text); !p.empty()) return p;
+    return make_symbol(SymbolKind::Unknown, "partition");
+  }
+
+  Value provider_region(const ResourceInstance& i) const override {
+    const Res& r = res_[i.id];
+    if (r.source) return source_->provider_region(*r.source);
+    const auto f = arn_fields(string_member(r.values, "arn"));
+    if (!f.empty() && !f[3].empty()) {
+      Value v;
+      v.kind = Value::Kind::String;
+      v.text = f[3];
+      return v;
+    }
+    return region_of_provider(r);
+  }
+
+ private:
+  struct Res {
+    const JsonValue* values = nullptr;   // the resource's `values`
+    const JsonValue* unknown = nullptr;  // its change's after_unknown
+    const JsonValue* config = nullptr;   // its configuration block (expressions, provider_config_key)
+    std::string address, module_address, config_module, base, key;
+    const ResourceInstance* source = nullptr;  // the same instance in the .tf source
+  };
+  struct Nested {
+    size_t owner;  // the resource's index
+    const JsonValue* values;
+    const JsonValue* unknown;
+    const JsonValue* exprs;
+    std::string path;
+    std::optional<NestedBlock> source;
+  };
+  // Where read() looks for a value: the plan's values, its unknowns, the configuration's
+  // expressions, and the source's instance or block.
+  struct Slot {
+    const JsonValue* values;
+    const JsonValue* unknown;
+    const JsonValue* exprs;
+    const std::string& path;
+    const ResourceInstance* source;
+    const NestedBlock* source_block;
+    Range header;
+  };
+
+  Value from_source(const Slot& s, std::string_view name) const {
+    return s.source ? source_->attribute(*s.source, name) : source_->attribute(*s.source_block, name);
+  }
+  Range source_range(const Slot& s, std::string_view name) const {
+    return s.source ? source_->attribute_range(*s.source, name) : source_->attribute_range(*s.source_block, name);
+  }
+
+  Value read(const Res& owner, const Slot& s, std::string_view name) const {
+    const bool has_source = s.source || s.source_block;
+    const JsonValue* known = member(s.values, name);
+    const JsonValue* unknown = member(s.unknown, name);
+    const std::string path = s.path + "." + std::string(name);
+    if (is_true(unknown)) {
+      // Null from the source: the configuration does not set it, AWS computes it.
+      if (has_source) return from_source(s, name);
+      const JsonValue* expr = member(s.exprs, name);
+      if (s.exprs && !expr) return Value{};
+      if (expr && !owner.address.empty())
+        if (auto v = referenced(owner, *expr, name, s.header)) return *v;
+      std::string why = "known after apply";
+      if (const JsonValue* refs = member(expr, "references"); refs && refs->is_array() && !refs->items.empty() &&
+                                                               refs->items[0].is_string())
+        why += ": it uses " + refs->items[0].text;
+      return unknown_value(path, why, s.header);
+    }
+    if (!known || known->is_null()) return has_source ? from_source(s, name) : Value{};
+    Value v = with_unknowns(*known, unknown, path);
+    if (looks_like_document(*known)) {
+      JsonParseResult doc = parse_embedded_json(*known);
+      if (doc.ok()) v.encoded_from = std::make_shared<Value>(plan_value(*doc.value));
+    }
+    if (has_source) {
+      Value sv = from_source(s, name);
+      if (same(sv, v)) return sv;
+      if (!sv.is_null()) relocate(v, source_range(s, name));
+    }
+    return v;
+  }
+
+  // An argument known only after apply whose expression references one attribute of one
+  // resource (kms_key_id = aws_kms_key.k.arn): that resource's attribute, as the .tf reader
+  // renders it, so that the secret and the key meet.
+  std::optional<Value> referenced(const Res& owner, const JsonValue& expr, std::string_view name, Range at) const {
+    if (document_attribute(name)) return std::nullopt;
+    const JsonValue* refs = member(&expr, "references");
+    if (!refs || !refs->is_array()) return std::nullopt;
+    std::set<std::pair<std::string, std::string>> attrs;  // (resource with key, attribute)
+    std::set<std::string> bare;                           // resources listed alone
+    bool same_key = false;
+    for (const auto& ref : refs->items) {
+      if (!ref.is_string()) return std::nullopt;
+      const std::string& t = ref.text;
+      if (t == "count.index" || t.rfind("each.", 0) == 0) {
+        same_key = true;
+        continue;
+      }
+      auto parsed = parse_reference(t);
+      if (!parsed) return std::nullopt;  // a variable, a local, a module output: not a resource
+      if (parsed->second.empty()) {  // the resource as a whole, listed with its attribute
+        bare.insert(parsed->first);
+        continue;
+      }
+      attrs.insert(*parsed);
+    }
+    // Terraform 0.12 lists the resource alone (aws_iam_role.r for aws_iam_role.r.name): the
+    // attribute is the one such an argument takes.
+    if (attrs.empty() && bare.size() == 1) {
+      if (name == "role" || name == "user" || name == "group" || name == "roles" || name == "users" || name == "groups")
+        attrs.emplace(*bare.begin(), "name");
+      else if (name.find("arn") != std::string_view::npos || name.find("key_id") != std::string_view::npos)
+        attrs.emplace(*bare.begin(), "arn");
+    }
+    if (attrs.size() != 1) return std::nullopt;
+    const auto& [resource, attr] = *attrs.begin();
+    if (attr.empty() || attr.find_first_of(".[") != std::string::npos) return std::nullopt;
+    const std::string base = without_keys(resource);
+    auto it = by_base_.find(owner.module_address + "\n" + base);
+    if (it == by_base_.end()) return std::nullopt;
+    const ResourceInstance* target = nullptr;
+    for (size_t id : it->second) {
+      const Res& candidate = res_[id];
+      const bool keyed = resource.size() > base.size();
+      if ((keyed && candidate.base + candidate.key == resource) || (!keyed && it->second.size() == 1) ||
+          (!keyed && same_key && candidate.key == owner.key))
+        target = &instances_[id];
+    }
+    if (!target) return std::nullopt;
+    Value v = reference(*target, attr);
+    v.range = at;
+    return v;
+  }
+
+  Value region_of_provider(const Res& r) const {
+    std::string key = string_member(r.config, "provider_config_key");
+    if (key.empty()) key = "aws";
+    const JsonValue* providers = member(member(&doc_, "configuration"), "provider_config");
+    const JsonValue* p = member(providers, key);
+    if (!p && key.find(':') != std::string::npos) p = member(providers, key.substr(key.rfind(':') + 1));
+    if (!p) p = member(providers, "aws");  // a module inherits the default provider
+    const std::string alias = string_member(p, "alias");
+    const std::string name = alias.empty() ? "provider.aws.region" : "provider.aws." + alias + ".region";
+    const JsonValue* region = member(member(p, "expressions"), "region");
+    if (const JsonValue* c = member(region, "constant_value"); c && c->is_string()) return plan_value(*c);
+    if (const JsonValue* refs = member(region, "references"); refs && refs->is_array())
+      for (const auto& ref : refs->items)
+        if (ref.is_string() && ref.text.rfind("var.", 0) == 0 && string_member(p, "module_address").empty())
+          for (const auto& [var, value] : facts_.variables)
+            if (var == ref.text.substr(4) && value.is_string()) return value;
+    Value v;
+    v.kind = Value::Kind::Unknown;
+    v.text = name;
+    return v;
+  }
+
+  void index_configuration(const JsonValue* module, const std::string& path, int depth) {
+    if (!module || depth > 64) return;
+    if (const JsonValue* rs = member(module, "resources"); rs && rs->is_array())
+      for (const auto& r : rs->items) config_[path + "\n" + string_member(&r, "address")] = &r;
+    if (const JsonValue* calls = member(module, "module_calls"); calls && calls->is_object())
+      for (const auto& c : calls->members)
+        index_configuration(member(&c.value, "module"), (path.empty() ? "" : path + ".") + "module." + c.key, depth + 1);
+  }
+
+  void read_changes() {
+    const JsonValue* changes = member(&doc_, "resource_changes");
+    if (!changes || !changes->is_array()) return;
+    for (const auto& c : changes->items) {
+      const std::string address = string_member(&c, "address");
+      if (address.empty()) continue;
+      changes_[address] = &c;
+    }
+  }
+
+  void add(const JsonValue& r, const std::string& module_address) {
+    const std::string address = string_member(&r, "address");
+    const std::string type = string_member(&r, "type");
+    const std::string name = string_member(&r, "name");
+    std::string mode = string_member(&r, "mode");
+    if (address.empty() || type.empty() || name.empty()) {
+      say(Severity::Warning, "a resource of the plan has no address, type or name: not read", r.range);
+      return;
+    }
+    if (!seen_.insert(address).second) return;
+    if (mode.empty()) mode = address.rfind("data.", 0) == 0 || address.find(".data.") != std::string::npos ? "data" : "managed";
+    Res res;
+    res.address = address;
+    res.module_address = module_address;
+    res.config_module = without_keys(module_address);
+    res.base = (mode == "data" ? "data." : "") + type + "." + name;
+    const size_t local = module_address.empty() ? 0 : module_address.size() + 1;
+    res.key = address.size() > local + res.base.size() ? address.substr(local + res.base.size()) : "";
+    res.values = member(&r, "values");
+    if (auto c = changes_.find(address); c != changes_.end()) {
+      const JsonValue* change = member(c->second, "change");
+      res.unknown = member(change, "after_unknown");
+      const std::string change_type = string_member(c->second, "type");
+      if (!change_type.empty() && change_type != type)
+        say(Severity::Warning,
+            "the plan contradicts itself: " + address + " is a " + type + " in planned_values but a " + change_type +
+                " in resource_changes (was it edited by hand?); planned_values is read",
+            member(&r, "type") ? member(&r, "type")->range : r.range);
+      const JsonValue* actions = member(change, "actions");
+      if (actions && actions->is_array() && actions->items.size() == 1 && actions->items[0].is_string() &&
+          actions->items[0].text == "delete") {
+        say(Severity::Warning,
+            "the plan contradicts itself: " + address + " is in planned_values but resource_changes deletes it; "
+            "it is not read (a deleted resource is not in force)",
+            r.range);
+        return;
+      }
+    }
+    res.config = config_.count(res.config_module + "\n" + res.base) ? config_[res.config_module + "\n" + res.base] : nullptr;
+    if (auto s = source_by_address_.find(address); s != source_by_address_.end()) res.source = s->second;
+    ResourceInstance i;
+    i.address = address;
+    i.mode = mode;
+    i.type = type;
+    i.id = res_.size();
+    i.range = res.source ? res.source->range : r.range;
+    if (res.source) i.header = res.source->header;
+    else if (const JsonMember* a = r.find_member("address")) i.header = span(a->key_range, a->value.range);
+    else i.header = r.range;
+    by_base_[module_address + "\n" + res.base].push_back(i.id);
+    res_.push_back(std::move(res));
+    instances_.push_back(std::move(i));
+  }
+
+  NestedBlock nest(Nested n, Range at) const {
+    nested_.push_back(std::move(n));
+    return NestedBlock{at, nested_.size() - 1};
+  }
+
+  void say(Severity severity, std::string message, Range at) const {
+    if (!said_.insert(message).second) return;
+    diags_.push_back(Diagnostic{"TG405", severity, std::move(message), at, {}});
+  }
+
+  const JsonValue& doc_;
+  Diagnostics& diags_;
+  PlanFacts facts_;
+  std::unique_ptr<ResourceView> source_;
+  std::unordered_map<std::string, const ResourceInstance*> source_by_address_;
+  std::unordered_map<std::string, const JsonValue*> config_;   // "module path\nlocal address"
+  std::unordered_map<std::string, const JsonValue*> changes_;  // by address
+  std::unordered_map<std::string, std::vector<size_t>> by_base_;  // "module address\nbase" → instances
+  std::set<std::string> seen_;
+  std::vector<Res> res_;
+  std::vector<ResourceInstance> instances_;
+  mutable std::deque<Nested> nested_;
+  mutable std::set<std::string> said_;
+};
+
+}  // namespace
+
+std::unique_ptr<ResourceView> plan_view(const JsonValue& document, const tf::Configuration* source, Diagnostics& diagnostics) {
+  return std::make_unique<PlanView>(document, source, diagnostics);
+}
+
+}  // namespace threegate
