@@ -7,15 +7,16 @@
 // policy, an inline aws_iam_role_policy and an aws_iam_policy attachment, an S3 bucket and SQS
 // queues. Key policies grant kms:Decrypt to a consumer account's role through Secrets Manager
 // (kms:ViaService); policies are jsonencode strings (compact, sorted keys). Most modules are
-// already applied (no-op, some updates; refreshed attributes such as a role's inline_policy and
-// a secret's policy, in the format AWS returns it, are in the values); a few are new (create:
+// already applied (no-op, some updates; attributes the provider reads back, such as a role's
+// inline_policy and managed_policy_arns and a secret's policy, are in their values); a few are new (create:
 // ARNs, kms_key_id and the policies built from them unknown), a few grow (a new secret) or shrink
 // (deleted instances: in resource_changes and prior_state, not in planned_values). The plan has
 // variables, planned_values, resource_changes, output_changes, prior_state (with
 // data.aws_caller_identity), configuration (provider_config, module_calls, expressions) and
 // relevant_attributes. Then times reading and analysing the file as `threegate check FILE`
 // does, in one thread, and prints peak RSS.
-// Usage: bench_plan [N] [--dir DIR]   (defaults 5000 resources, /tmp/threegate-bench-plan/tfplan.json)
+// Usage: bench_plan [N] [--dir DIR]   (defaults 5000 resources, /tmp/threegate-bench-plan/tfplan.json;
+// DIR should hold no .tf files: threegate would read them as the plan's source)
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -180,58 +181,6 @@ std::string jsonencode(const std::vector<Stmt>& st) {
     o += '}';
   }
   return o + "],\"Version\":\"2012-10-17\"}";
-}
-
-// The policy as Secrets Manager's GetResourcePolicy returns it (Jackson's pretty printer), which
-// the provider keeps in a refreshed secret's `policy`.
-std::string aws_pretty(const std::vector<Stmt>& st) {
-  auto one_or_list = [](std::string& o, const std::vector<std::string>& v) {
-    if (v.size() == 1) return put_str(o, v[0]);
-    o += "[ ";
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (i) o += ", ";
-      put_str(o, v[i]);
-    }
-    o += " ]";
-  };
-  std::string o = "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ ";
-  for (size_t i = 0; i < st.size(); ++i) {
-    const Stmt& s = st[i];
-    if (i) o += ", ";
-    o += "{\n";
-    if (!s.sid.empty()) o += "    \"Sid\" : " + jstr(s.sid) + ",\n";
-    o += "    \"Effect\" : " + jstr(s.effect) + ",\n";
-    if (s.ptype == "*") {
-      o += "    \"Principal\" : \"*\",\n";
-    } else if (!s.ptype.empty()) {
-      o += "    \"Principal\" : {\n      " + jstr(s.ptype) + " : ";
-      one_or_list(o, s.principals);
-      o += "\n    },\n";
-    }
-    o += "    \"Action\" : ";
-    one_or_list(o, s.actions);
-    if (!s.resources.empty()) {
-      o += ",\n    \"Resource\" : ";
-      one_or_list(o, s.resources);
-    }
-    if (!s.conds.empty()) {
-      o += ",\n    \"Condition\" : {\n";
-      for (size_t c = 0; c < s.conds.size(); ++c) {
-        const bool first_of_op = c == 0 || s.conds[c - 1].op != s.conds[c].op;
-        if (first_of_op) {
-          if (c) o += "\n      },\n";
-          o += "      " + jstr(s.conds[c].op) + " : {\n";
-        } else {
-          o += ",\n";
-        }
-        o += "        " + jstr(s.conds[c].key) + " : ";
-        one_or_list(o, s.conds[c].values);
-      }
-      o += "\n      }\n    }";
-    }
-    o += "\n  }";
-  }
-  return o + " ]\n}";
 }
 
 // ---- the modules -----------------------------------------------------------------------------
@@ -475,7 +424,7 @@ void build(Unit& u) {
                          if (pk) v.values.raw("policy", jstr(jsonencode(managed_policy(u, rev))));
                          tag(v.values, false);
                          if (applied) {
-                           v.values.s("arn", u.policy_arn()).s("id", u.policy_arn()).s("name_prefix", "")
+                           v.values.s("arn", u.policy_arn()).s("id", u.policy_arn()).n("name_prefix")
                                .i("attachment_count", u.roles)
                                .s("policy_id", "ANPA" + alnum(mix(u.id, 9), 17, true));
                          } else {
@@ -503,18 +452,18 @@ void build(Unit& u) {
                      const bool bounded = i % 5 == 4;
                      if (bounded)
                        v.values.s("permissions_boundary", fmt::format("arn:aws:iam::{}:policy/workload-boundary", kAccount));
+                     else
+                       v.values.n("permissions_boundary");
                      if (applied) {
-                       if (!bounded) v.values.s("permissions_boundary", "");
                        const std::string inline_policy =
                            "[{\"name\":\"read-secrets\",\"policy\":" + jstr(jsonencode(role_policy(u, i, false))) + "}]";
                        v.values.s("arn", u.role_arn(i)).s("create_date", u.date(2, i)).s("id", u.role_name(i))
                            .raw("inline_policy", inline_policy)
                            .raw("managed_policy_arns", jlist({u.policy_arn()}))
-                           .s("name_prefix", "")
+                           .n("name_prefix")
                            .s("unique_id", "AROA" + alnum(mix(u.id, 10, i), 17, true));
                        v.sensitive = "{\"inline_policy\":[{}],\"managed_policy_arns\":[false],\"tags\":{},\"tags_all\":{}}";
                      } else {
-                       if (!bounded) v.values.n("permissions_boundary");
                        v.unknown.t("arn").t("create_date").t("id").t("inline_policy").t("managed_policy_arns")
                            .t("name_prefix").raw("tags", "{}").raw("tags_all", "{}").t("unique_id");
                        v.sensitive = "{\"inline_policy\":[],\"managed_policy_arns\":[],\"tags\":{},\"tags_all\":{}}";
@@ -533,7 +482,7 @@ void build(Unit& u) {
                      v.values.s("name", "read-secrets").s("role", u.role_name(i));
                      if (pk) v.values.raw("policy", jstr(jsonencode(role_policy(u, i, rev))));
                      if (applied) {
-                       v.values.s("id", u.role_name(i) + ":read-secrets").s("name_prefix", "");
+                       v.values.s("id", u.role_name(i) + ":read-secrets").n("name_prefix");
                      } else {
                        v.values.n("name_prefix");
                        v.unknown.t("id");
@@ -566,7 +515,7 @@ void build(Unit& u) {
                          v.values.s("name", u.alias(k));
                          if (applied) {
                            v.values.s("arn", fmt::format("arn:aws:kms:{}:{}:{}", kRegion, kAccount, u.alias(k)))
-                               .s("id", u.alias(k)).s("name_prefix", "")
+                               .s("id", u.alias(k)).n("name_prefix")
                                .s("target_key_arn", u.key_arn(k)).s("target_key_id", u.key_id(k));
                          } else {
                            v.values.n("name_prefix");
@@ -616,7 +565,7 @@ void build(Unit& u) {
                          tag(v.values, rev);
                          if (applied) {
                            v.values.s("acceleration_status", "").n("acl").s("arn", "arn:aws:s3:::" + bucket)
-                               .s("bucket_domain_name", bucket + ".s3.amazonaws.com").s("bucket_prefix", "")
+                               .s("bucket_domain_name", bucket + ".s3.amazonaws.com").n("bucket_prefix")
                                .s("bucket_regional_domain_name", fmt::format("{}.s3.{}.amazonaws.com", bucket, kRegion))
                                .raw("cors_rule", "[]")
                                .raw("grant", "[{\"id\":\"" + alnum(mix(u.id, 12), 64, true) +
@@ -667,8 +616,8 @@ void build(Unit& u) {
                          if (u.key_exists(key)) v.values.s("kms_key_id", u.key_arn(key));
                          else v.unknown.t("kms_key_id");
                          if (applied) {
-                           v.values.s("arn", u.secret_arn(k)).s("id", u.secret_arn(k)).s("name_prefix", "")
-                               .raw("policy", jstr(aws_pretty(secret_policy(u, k)))).raw("replica", "[]");
+                           v.values.s("arn", u.secret_arn(k)).s("id", u.secret_arn(k)).n("name_prefix")
+                               .raw("policy", jstr(jsonencode(secret_policy(u, k)))).raw("replica", "[]");
                          } else {
                            v.values.n("name_prefix");
                            v.unknown.t("arn").t("id").t("policy").t("replica").raw("tags", "{}").raw("tags_all", "{}");
@@ -702,7 +651,7 @@ void build(Unit& u) {
                   if (applied) {
                     v.values.s("arn", fmt::format("arn:aws:sqs:{}:{}:{}", kRegion, kAccount, qname))
                         .s("deduplication_scope", "").s("fifo_throughput_limit", "").s("id", url)
-                        .i("kms_data_key_reuse_period_seconds", 300).s("kms_master_key_id", "").s("name_prefix", "")
+                        .i("kms_data_key_reuse_period_seconds", 300).s("kms_master_key_id", "").n("name_prefix")
                         .s("policy", "").s("redrive_allow_policy", "").s("redrive_policy", "")
                         .b("sqs_managed_sse_enabled", true).s("url", url);
                   } else {
@@ -846,15 +795,17 @@ std::string module_config(const Unit& u) {
   auto block = [&](const char* type, const char* name, Obj expr, std::string iter = "", const char* mode = "managed") {
     if (!first) o += ',';
     first = false;
-    Obj r;
-    r.s("address", std::string(mode) == "data" ? fmt::format("data.{}.{}", type, name) : fmt::format("{}.{}", type, name))
-        .s("mode", mode).s("type", type).s("name", name).s("provider_config_key", pkey).raw("expressions", expr.str())
-        .i("schema_version", 0);
+    // Fields in the order Terraform writes them (a struct, not a map).
+    o += "{\"address\":";
+    put_str(o, std::strcmp(mode, "data") ? fmt::format("{}.{}", type, name) : fmt::format("data.{}.{}", type, name));
+    o += fmt::format(",\"mode\":\"{}\",\"type\":\"{}\",\"name\":\"{}\",\"provider_config_key\":", mode, type, name);
+    put_str(o, pkey);
+    o += ",\"expressions\":" + expr.str() + ",\"schema_version\":0";
     if (!iter.empty()) {
       const size_t colon = iter.find(':');
-      r.raw(iter.substr(0, colon) + "_expression", refs({iter.substr(colon + 1)}));
+      o += ",\"" + iter.substr(0, colon) + "_expression\":" + refs({iter.substr(colon + 1)});
     }
-    o += r.str();
+    o += '}';
   };
   block("aws_iam_policy", "read",
         std::move(Obj().raw("description", refs({"var.name"})).raw("name", refs({"var.name"}))

@@ -152,11 +152,9 @@ class Mapper {
               v.range.known() ? v.range : fallback);
       return std::nullopt;
     }
-    if (v.is_string() && !v.encoded_from && v.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-      problem(Severity::Info, "the policy of " + name + " is empty: there is nothing to check",
-              v.range.known() ? v.range : fallback);
+    // An empty string is how the AWS provider records "no policy" (a secret's computed policy).
+    if (v.is_string() && !v.encoded_from && v.text.find_first_not_of(" \t\r\n") == std::string::npos)
       return std::nullopt;
-    }
     std::optional<JsonValue> json = terraform_policy_json(v, fallback, diags_);
     if (!json) return std::nullopt;
     return parse_policy(*json, kind, name, diags_);

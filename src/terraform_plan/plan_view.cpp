@@ -161,18 +161,19 @@ std::optional<std::pair<std::string, std::string>> parse_reference(const std::st
   return std::pair{t.substr(0, end), t.substr(end + 1)};
 }
 
+// `why` says what it depends on, as a user reads it ("aws_iam_role.r.arn is known only after apply").
 Value unknown_value(const std::string& path, std::string why, Range at) {
   Value v;
   v.kind = Value::Kind::Unknown;
   v.text = path;
   v.range = at;
-  v.unknown.push_back(path + " (" + std::move(why) + ")");
+  v.unknown.push_back(std::move(why));
   return v;
 }
 
 // A JSON value of the plan with the parts after_unknown marks replaced by Unknowns.
 Value with_unknowns(const JsonValue& v, const JsonValue* unknown, const std::string& path) {
-  if (is_true(unknown)) return unknown_value(path, "known after apply", v.range);
+  if (is_true(unknown)) return unknown_value(path, path + " is known only after apply", v.range);
   Value out;
   out.range = v.range;
   switch (v.kind) {
@@ -350,7 +351,8 @@ class PlanView final : public ResourceView {
       v.range = i.header;
       return v;
     }
-    return unknown_value(r.address + "." + std::string(name), "known after apply", i.header);
+    const std::string path = r.address + "." + std::string(name);
+    return unknown_value(path, path + " is known only after apply", i.header);
   }
 
   std::vector<NestedBlock> blocks(const ResourceInstance& i, std::string_view type) const override {
@@ -478,10 +480,10 @@ class PlanView final : public ResourceView {
       if (s.exprs && !expr) return Value{};
       if (expr && !owner.address.empty())
         if (auto v = referenced(owner, *expr, name, s.header)) return *v;
-      std::string why = "known after apply";
-      if (const JsonValue* refs = member(expr, "references"); refs && refs->is_array() && !refs->items.empty() &&
-                                                               refs->items[0].is_string())
-        why += ": it uses " + refs->items[0].text;
+      std::string why = path + " is known only after apply";
+      if (const std::string culprit = unknown_reference(owner, member(expr, "references")); !culprit.empty())
+        why = culprit + " is known only after apply";
+      if (!source_) why += "; with the .tf files (--source DIR) its structure would be read from them";
       return unknown_value(path, why, s.header);
     }
     if (!known || known->is_null()) return has_source ? from_source(s, name) : Value{};
@@ -549,6 +551,28 @@ class PlanView final : public ResourceView {
     Value v = reference(*target, attr);
     v.range = at;
     return v;
+  }
+
+  // The first reference of an expression whose value the plan does not know: a resource
+  // attribute unknown (or absent) in the plan; "" when every one is known or none is a resource.
+  std::string unknown_reference(const Res& owner, const JsonValue* refs) const {
+    if (!refs || !refs->is_array()) return "";
+    for (const auto& ref : refs->items) {
+      if (!ref.is_string()) continue;
+      const auto parsed = parse_reference(ref.text);
+      if (!parsed || parsed->second.empty()) continue;
+      const std::string attr = parsed->second.substr(0, parsed->second.find_first_of(".["));
+      auto it = by_base_.find(owner.module_address + "\n" + without_keys(parsed->first));
+      bool known = false;
+      if (it != by_base_.end())
+        for (size_t id : it->second) {
+          const Res& r = res_[id];
+          const JsonValue* v = member(r.values, attr);
+          known = known || (v && !v->is_null() && !is_true(member(r.unknown, attr)));
+        }
+      if (!known) return ref.text;
+    }
+    return "";
   }
 
   Value region_of_provider(const Res& r) const {
