@@ -8,15 +8,16 @@
 // queues. Key policies grant kms:Decrypt to a consumer account's role through Secrets Manager
 // (kms:ViaService); policies are jsonencode strings (compact, sorted keys). Most modules are
 // already applied (no-op, some updates; attributes the provider reads back, such as a role's
-// inline_policy and managed_policy_arns and a secret's policy, are in their values); a few are new (create:
-// ARNs, kms_key_id and the policies built from them unknown), a few grow (a new secret) or shrink
-// (deleted instances: in resource_changes and prior_state, not in planned_values). The plan has
-// variables, planned_values, resource_changes, output_changes, prior_state (with
-// data.aws_caller_identity), configuration (provider_config, module_calls, expressions) and
-// relevant_attributes. Then times reading and analysing the file as `threegate check FILE`
-// does, in one thread, and prints peak RSS.
-// Usage: bench_plan [N] [--dir DIR]   (defaults 5000 resources, /tmp/threegate-bench-plan/tfplan.json;
-// DIR should hold no .tf files: threegate would read them as the plan's source)
+// inline_policy and managed_policy_arns and a secret's policy, are in their values); a few are
+// new (create: ARNs, kms_key_id and the policies built from them unknown), a few grow (a new
+// secret) or shrink (deleted instances: in resource_changes and prior_state, not in
+// planned_values). The plan has variables, planned_values, resource_changes, output_changes,
+// prior_state (with data.aws_caller_identity), configuration (provider_config, module_calls,
+// expressions) and relevant_attributes. Then times reading and analysing the file as
+// `threegate check FILE` does, in one thread, and prints peak RSS.
+// Usage: bench_plan [N] [--dir DIR]   (defaults 5000 resources, at least 9; writes DIR/tfplan.json,
+// DIR /tmp/threegate-bench-plan, which should hold no .tf files: threegate would read them as the
+// plan's source)
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -727,7 +728,7 @@ void put_module_values(std::string& o, const std::vector<Unit>& units, bool prio
   };
   o += "{";
   put_unit(units[0]);
-  o += ",\"child_modules\":[";
+  if (units.size() > 1) o += ",\"child_modules\":[";  // left out when empty, as Terraform does
   for (size_t i = 1; i < units.size(); ++i) {
     if (i > 1) o += ',';
     o += '{';
@@ -736,7 +737,7 @@ void put_module_values(std::string& o, const std::vector<Unit>& units, bool prio
     put_str(o, "module." + units[i].call);
     o += '}';
   }
-  o += "]}";
+  o += units.size() > 1 ? "]}" : "}";
 }
 
 void put_changes(std::string& o, const std::vector<Unit>& units) {

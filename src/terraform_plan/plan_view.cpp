@@ -243,16 +243,24 @@ namespace {
 
 // Every resource object of a module tree (`resources` and `child_modules`), with the address
 // of the module instance holding it.
+// Modules nested deeper than any real configuration are not read (said by the caller).
+constexpr int kMaxModuleDepth = 64;
+
+// Returns the first module too deep to be read, or nullptr.
 template <class F>
-void each_resource(const JsonValue* module, const std::string& module_address, F&& f, int depth = 0) {
-  if (!module || depth > 64) return;
+const JsonValue* each_resource(const JsonValue* module, const std::string& module_address, F&& f, int depth = 0) {
+  if (!module) return nullptr;
+  if (depth > kMaxModuleDepth) return module;
+  const JsonValue* too_deep = nullptr;
   if (const JsonValue* rs = member(module, "resources"); rs && rs->is_array())
     for (const auto& r : rs->items) f(r, module_address);
   if (const JsonValue* cs = member(module, "child_modules"); cs && cs->is_array())
     for (const auto& c : cs->items) {
       const JsonValue* a = member(&c, "address");
-      each_resource(&c, a && a->is_string() ? a->text : module_address, f, depth + 1);
+      if (const JsonValue* d = each_resource(&c, a && a->is_string() ? a->text : module_address, f, depth + 1))
+        too_deep = too_deep ? too_deep : d;
     }
+  return too_deep;
 }
 
 std::string string_member(const JsonValue* v, std::string_view key) {
@@ -295,13 +303,23 @@ class PlanView final : public ResourceView {
       source_ = configuration_view(*source);
       for (const ResourceInstance& si : source_->instances()) source_by_address_[si.address] = &si;
     }
+    const std::string version = string_member(&doc, "format_version");
+    if (version.size() < 2 || (version[0] != '0' && version[0] != '1') || version[1] != '.')
+      say(Severity::Warning,
+          "format_version " + (version.empty() ? std::string("(none)") : version) +
+              " is not one threegate knows (0.x and 1.x): read as 1.x, what it says differently may be missed",
+          member(&doc, "format_version") ? member(&doc, "format_version")->range : doc.range);
     index_configuration(member(member(&doc, "configuration"), "root_module"), "", 0);
     read_changes();
     const TerraformJsonKind kind = terraform_json_kind(doc);
     const JsonValue* root = kind == TerraformJsonKind::State ? member(member(&doc, "values"), "root_module")
                                                              : member(member(&doc, "planned_values"), "root_module");
-    each_resource(root, "", [&](const JsonValue& r, const std::string& m) { add(r, m); });
+    if (const JsonValue* deep = each_resource(root, "", [&](const JsonValue& r, const std::string& m) { add(r, m); }))
+      say(Severity::Warning,
+          "modules nested more than " + std::to_string(kMaxModuleDepth) + " deep: their resources are not read",
+          deep->range);
     // Data sources read while planning are in the prior state only.
+    prior_state_pass_ = true;
     each_resource(member(member(member(&doc, "prior_state"), "values"), "root_module"), "",
                   [&](const JsonValue& r, const std::string& m) {
                     if (string_member(&r, "mode") == "data") add(r, m);
@@ -375,6 +393,11 @@ class PlanView final : public ResourceView {
     }
     if (!list || !list->is_array()) return out;
     const JsonValue* exprs = member(member(r.config, "expressions"), type);
+    // Blocks the provider reads back from other resources (a role's inline_policy lists its
+    // aws_iam_role_policy resources) are theirs, unless the configuration writes them. Other
+    // blocks are read from the values even when the configuration does not list them: a
+    // dynamic block is not in a plan's configuration.
+    if (r.config && !exprs && !r.source && i.type == "aws_iam_role" && type == "inline_policy") return out;
     for (size_t k = 0; k < list->items.size(); ++k) {
       const JsonValue& item = list->items[k];
       Nested n{i.id, &item, unknown && unknown->is_array() && k < unknown->items.size() ? &unknown->items[k] : nullptr,
@@ -487,6 +510,10 @@ class PlanView final : public ResourceView {
       return unknown_value(path, why, s.header);
     }
     if (!known || known->is_null()) return has_source ? from_source(s, name) : Value{};
+    // What the configuration does not set is AWS's (or another resource's) to fill: a secret's
+    // policy read back from its aws_secretsmanager_secret_policy, a role's managed_policy_arns
+    // read back from its attachments. Counting those would count the same policy twice.
+    if (!has_source && s.exprs && !member(s.exprs, name)) return Value{};
     Value v = with_unknowns(*known, unknown, path);
     if (looks_like_document(*known)) {
       JsonParseResult doc = parse_embedded_json(*known);
@@ -494,8 +521,8 @@ class PlanView final : public ResourceView {
     }
     if (has_source) {
       Value sv = from_source(s, name);
-      if (same(sv, v)) return sv;
-      if (!sv.is_null()) relocate(v, source_range(s, name));
+      if (sv.is_null() || same(sv, v)) return sv;
+      relocate(v, source_range(s, name));
     }
     return v;
   }
@@ -625,7 +652,11 @@ class PlanView final : public ResourceView {
       say(Severity::Warning, "a resource of the plan has no address, type or name: not read", r.range);
       return;
     }
-    if (!seen_.insert(address).second) return;
+    if (!seen_.insert(address).second) {
+      if (!prior_state_pass_)
+        say(Severity::Warning, "the plan lists " + address + " twice: the first one is read", r.range);
+      return;
+    }
     if (mode.empty()) mode = address.rfind("data.", 0) == 0 || address.find(".data.") != std::string::npos ? "data" : "managed";
     Res res;
     res.address = address;
@@ -689,6 +720,7 @@ class PlanView final : public ResourceView {
   std::unordered_map<std::string, const JsonValue*> changes_;  // by address
   std::unordered_map<std::string, std::vector<size_t>> by_base_;  // "module address\nbase" → instances
   std::set<std::string> seen_;
+  bool prior_state_pass_ = false;  // reading prior_state: a data source already read is no news
   std::vector<Res> res_;
   std::vector<ResourceInstance> instances_;
   mutable std::deque<Nested> nested_;
