@@ -246,21 +246,37 @@ namespace {
 // Modules nested deeper than any real configuration are not read (said by the caller).
 constexpr int kMaxModuleDepth = 64;
 
-// Returns the first module too deep to be read, or nullptr.
+// A part of the module tree that could not be read: where, and why.
+struct Unread {
+  const JsonValue* at = nullptr;
+  std::string why;
+};
+
+// Returns the first part of the tree that could not be read (at == nullptr when none).
 template <class F>
-const JsonValue* each_resource(const JsonValue* module, const std::string& module_address, F&& f, int depth = 0) {
-  if (!module) return nullptr;
-  if (depth > kMaxModuleDepth) return module;
-  const JsonValue* too_deep = nullptr;
-  if (const JsonValue* rs = member(module, "resources"); rs && rs->is_array())
-    for (const auto& r : rs->items) f(r, module_address);
-  if (const JsonValue* cs = member(module, "child_modules"); cs && cs->is_array())
-    for (const auto& c : cs->items) {
-      const JsonValue* a = member(&c, "address");
-      if (const JsonValue* d = each_resource(&c, a && a->is_string() ? a->text : module_address, f, depth + 1))
-        too_deep = too_deep ? too_deep : d;
+Unread each_resource(const JsonValue* module, const std::string& module_address, F&& f, int depth = 0) {
+  if (!module) return {};
+  if (!module->is_object()) return {module, "a module must be an object"};
+  if (depth > kMaxModuleDepth)
+    return {module, "modules nested more than " + std::to_string(kMaxModuleDepth) + " deep: their resources are not read"};
+  Unread first;
+  if (const JsonValue* rs = member(module, "resources")) {
+    if (!rs->is_array()) first = {rs, "`resources` must be an array: the module's resources are not read"};
+    else
+      for (const auto& r : rs->items) f(r, module_address);
+  }
+  if (const JsonValue* cs = member(module, "child_modules")) {
+    if (!cs->is_array()) {
+      if (!first.at) first = {cs, "`child_modules` must be an array: the modules in it are not read"};
+    } else {
+      for (const auto& c : cs->items) {
+        const JsonValue* a = member(&c, "address");
+        Unread u = each_resource(&c, a && a->is_string() ? a->text : module_address, f, depth + 1);
+        if (!first.at) first = std::move(u);
+      }
     }
-  return too_deep;
+  }
+  return first;
 }
 
 std::string string_member(const JsonValue* v, std::string_view key) {
@@ -312,18 +328,22 @@ class PlanView final : public ResourceView {
     index_configuration(member(member(&doc, "configuration"), "root_module"), "", 0);
     read_changes();
     const TerraformJsonKind kind = terraform_json_kind(doc);
-    const JsonValue* root = kind == TerraformJsonKind::State ? member(member(&doc, "values"), "root_module")
-                                                             : member(member(&doc, "planned_values"), "root_module");
-    if (const JsonValue* deep = each_resource(root, "", [&](const JsonValue& r, const std::string& m) { add(r, m); }))
-      say(Severity::Warning,
-          "modules nested more than " + std::to_string(kMaxModuleDepth) + " deep: their resources are not read",
-          deep->range);
+    const char* top = kind == TerraformJsonKind::State ? "values" : "planned_values";
+    const JsonValue* values = doc.find(top);
+    const JsonValue* root = member(values, "root_module");
+    if (values && !root) {
+      say(Severity::Warning, std::string("`") + top + "` has no `root_module` object: no resource is read",
+          values->range);
+    }
+    const auto add_one = [&](const JsonValue& r, const std::string& m) { add(r, m); };
+    if (Unread u = each_resource(root, "", add_one); u.at) say(Severity::Warning, u.why, u.at->range);
     // Data sources read while planning are in the prior state only.
     prior_state_pass_ = true;
-    each_resource(member(member(member(&doc, "prior_state"), "values"), "root_module"), "",
-                  [&](const JsonValue& r, const std::string& m) {
-                    if (string_member(&r, "mode") == "data") add(r, m);
-                  });
+    const auto add_data = [&](const JsonValue& r, const std::string& m) {
+      if (string_member(&r, "mode") == "data") add(r, m);
+    };
+    if (Unread u = each_resource(member(member(member(&doc, "prior_state"), "values"), "root_module"), "", add_data); u.at)
+      say(Severity::Warning, "prior_state: " + u.why, u.at->range);
   }
 
   const std::vector<ResourceInstance>& instances() const override { return instances_; }
@@ -666,9 +686,20 @@ class PlanView final : public ResourceView {
     const size_t local = module_address.empty() ? 0 : module_address.size() + 1;
     res.key = address.size() > local + res.base.size() ? address.substr(local + res.base.size()) : "";
     res.values = member(&r, "values");
+    if (!res.values || !res.values->is_object()) {
+      say(Severity::Warning, address + " has no `values` object: it is not read", r.range);
+      return;
+    }
     if (auto c = changes_.find(address); c != changes_.end()) {
       const JsonValue* change = member(c->second, "change");
       res.unknown = member(change, "after_unknown");
+      if (res.unknown && !res.unknown->is_object() && res.unknown->kind != JsonKind::Bool) {
+        say(Severity::Warning,
+            "the after_unknown of " + address + " is not an object: what is known only after apply cannot be told, so it "
+            "is not read",
+            res.unknown->range);
+        return;
+      }
       const std::string change_type = string_member(c->second, "type");
       if (!change_type.empty() && change_type != type)
         say(Severity::Warning,

@@ -54,6 +54,14 @@ TEST_CASE("hostile: each malformed policy file is a finding at its place and the
       {"deep-nesting.json", "deep-nesting.json:1:", "nest"},
       {"too-many-statements.json", "too-many-statements.json:1:", "more than the limit of 1000"},
       {"long-pattern.json", "long-pattern.json:1:", "more than the limit of 2048"},
+      // Terraform plans shaped wrongly: each part that cannot be read is named, the rest is read.
+      {"plan-malformed-structure.json", "plan-malformed-structure.json:7:9", "has no `values` object"},
+      {"plan-malformed-structure.json", "plan-malformed-structure.json:14:9", "has no address, type or name"},
+      {"plan-malformed-structure.json", "plan-malformed-structure.json:29:24", "`child_modules` must be an array"},
+      {"plan-malformed-structure.json", "plan-malformed-structure.json:42:26", "after_unknown of aws_kms_key.k is not an object"},
+      {"plan-policy-malformed.json", "plan-policy-malformed.json:14:23", "the policy is not valid JSON"},
+      {"plan-future-format.json", "plan-future-format.json:2:21", "format_version 7.0 is not one threegate knows"},
+      {"plan-deep-modules.json", "plan-deep-modules.json:1:", "modules nested more than 64 deep"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.file);
