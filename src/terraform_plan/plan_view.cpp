@@ -524,10 +524,12 @@ class PlanView final : public ResourceView {
       if (expr && !owner.address.empty())
         if (auto v = referenced(owner, *expr, name, s.header)) return *v;
       std::string why = path + " is known only after apply";
-      if (const std::string culprit = unknown_reference(owner, member(expr, "references")); !culprit.empty())
-        why = culprit + " is known only after apply";
-      if (!source_) why += "; with the .tf files (--source DIR) its structure would be read from them";
-      return unknown_value(path, why, s.header);
+      const std::string culprit = unknown_reference(owner, member(expr, "references"));
+      if (!culprit.empty()) why = culprit + " is known only after apply";
+      if (!source_ && document_attribute(name))
+        why += "; with the .tf files (--source DIR) its structure would be read from them";
+      // An argument that is one reference (kms_key_id = module.kms.key_arn) is named by it.
+      return unknown_value(!culprit.empty() && !document_attribute(name) ? culprit : path, why, s.header);
     }
     if (!known || known->is_null()) return has_source ? from_source(s, name) : Value{};
     // What the configuration does not set is AWS's (or another resource's) to fill: a secret's
@@ -606,6 +608,8 @@ class PlanView final : public ResourceView {
     if (!refs || !refs->is_array()) return "";
     for (const auto& ref : refs->items) {
       if (!ref.is_string()) continue;
+      // A module's output is not in the plan's values: unknown when the argument is.
+      if (ref.text.rfind("module.", 0) == 0 && std::count(ref.text.begin(), ref.text.end(), '.') >= 2) return ref.text;
       const auto parsed = parse_reference(ref.text);
       if (!parsed || parsed->second.empty()) continue;
       const std::string attr = parsed->second.substr(0, parsed->second.find_first_of(".["));
