@@ -49,6 +49,7 @@ struct Config {
   std::map<std::string, Severity> severity;  // rule id → severity
   std::vector<std::string> exclude;          // path globs: findings in those files are not reported
   std::string fail_on = "warning";           // error, warning, info, never
+  bool fail_on_set = false;                  // the file says fail-on (audits fail on findings only then)
   std::vector<Intent> intents;
   std::vector<ConfigSuppression> suppressions;
   Diagnostics diagnostics;  // TG407

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -86,10 +87,22 @@ struct MatrixCell {
   std::vector<BrokenShare> broken;
 };
 
+// An account the configuration (.threegate.yaml `accounts`) declares: its name, and whether it is
+// in the organization or a trusted partner.
+struct KnownAccount {
+  std::string name;  // may be empty
+  bool partner = false;
+};
+
 struct AccessMatrix {
   std::vector<MatrixCell> cells;  // by secret ARN, then region (primary first)
   size_t pairs_decided = 0;       // principal × secret copy pairs evaluated
+  std::map<std::string, KnownAccount> known_accounts;  // MatrixOptions::known_accounts, for the outputs
 };
+
+// The configured name of an account ("" when none), and "NAME" or "NAME, partner" for reports.
+std::string account_name(const AccessMatrix& matrix, std::string_view account);
+std::string account_tag(const AccessMatrix& matrix, std::string_view account);
 
 // The principals whose identity policies may allow one action on a resource, found by the
 // literal prefix of each Allow statement's resource pattern (the text before its first
@@ -122,6 +135,11 @@ struct MatrixOptions {
   bool exhaustive = false;
   // Called after each secret copy with (done, total), for a progress bar.
   std::function<void(size_t, size_t)> progress;
+  // The accounts the configuration declares, by id. Their principals are never "outside the
+  // organization": one whose IAM the export holds stays a reader; one the secret's side lets read
+  // but whose IAM is not in the export is a reader "if its own IAM allows" (MatrixEntry
+  // in_export false, decision allow) rather than external.
+  std::map<std::string, KnownAccount> known_accounts;
 };
 
 // Decides, for every secret copy of the scope, who can read it: the principals of the inventory,
@@ -148,12 +166,14 @@ std::vector<PrincipalAccess> principal_access(Scope& scope, const RequestPrincip
 // ---- outputs -----------------------------------------------------------------------------------
 
 // One CSV row (RFC 4180) per secret copy × principal: secret, region, replica, key, principal,
-// account, verdict (reader, external, broken, undecided), gate, reason.
+// account, verdict (reader, external, broken, undecided), gate, reason; and account_name (the
+// configured name of the principal's account, else empty) when the matrix has known_accounts.
 void write_matrix_csv(std::ostream& out, const AccessMatrix& matrix);
 // Quotes one CSV field when it holds a comma, a quote, CR or LF (quotes doubled).
 std::string csv_field(std::string_view value);
 
-// A Graphviz graph: one cluster per account with its principals, keys and secret copies; an edge
+// A Graphviz graph: one cluster per account (labelled with its configured name, when it has one)
+// with its principals, keys and secret copies; an edge
 // principal → secret for each working read (through the key), a red dashed edge for each broken
 // intended share.
 void write_matrix_dot(std::ostream& out, const AccessMatrix& matrix);

@@ -85,9 +85,25 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
       std::set<std::string> tf_dirs;
+      // A folder that cannot be listed (no read or search permission) is named, never skipped
+      // in silence; the iterator would skip it (skip_permission_denied) or stop the whole walk.
+      auto unlistable = [&](const fs::path& dir) {
+        std::error_code list_ec;
+        fs::directory_iterator probe(dir, list_ec);
+        if (!list_ec) return false;
+        a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error,
+                                           "cannot list folder " + dir.string() + ": " + list_ec.message(), {}, dir.string()});
+        return true;
+      };
+      if (unlistable(p)) continue;
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_directory(ec) && skipped_folder(it->path())) {
+          it.disable_recursion_pending();
+          continue;
+        }
+        // Folders the walk enters (links to folders are not followed) are checked before it does.
+        if (std::error_code dir_ec; it->is_directory(dir_ec) && !it->is_symlink(dir_ec) && unlistable(it->path())) {
           it.disable_recursion_pending();
           continue;
         }

@@ -111,7 +111,9 @@ int run_check(const CheckArgs& args) {
   if (fail_on_name != "never") {
     fail_on = fail_on_name == "error" ? Severity::Error : fail_on_name == "info" ? Severity::Info : Severity::Warning;
   }
-  if (!outputs.write(analysis.findings, summary, fail_on, error, args.show_suppressed ? &suppressed : nullptr)) {
+  // SARIF always carries the suppressed findings (code scanning shows them as dismissed); text and
+  // JSON list them with --show-suppressed.
+  if (!outputs.write(analysis.findings, summary, fail_on, error, &suppressed, args.show_suppressed)) {
     std::cerr << "threegate: " << error << "\n";
     return 2;
   }

@@ -36,9 +36,9 @@ _threegate() {
   case "$cmd" in
     check) flags="--format --output --sarif-root --quiet --fail-on --config --no-config --show-suppressed --baseline --write-baseline --var-file --var --source --kind" ;;
     simulate) flags="--case --principal --secret --key --region --kind --format" ;;
-    audit) flags="--format --graph --output --quiet" ;;
-    who-can) flags="--secret --format --output --quiet" ;;
-    can) flags="--principal --format --output --quiet" ;;
+    audit) flags="--format --graph --output --quiet --config --no-config --fail-on --show-suppressed" ;;
+    who-can) flags="--secret --format --output --quiet --config --no-config" ;;
+    can) flags="--principal --format --output --quiet --config --no-config" ;;
     config) flags="--dump --config --no-config" ;;
     rules) flags="--format" ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")); return ;;
@@ -76,6 +76,10 @@ complete -c threegate -n '__fish_seen_subcommand_from simulate' -l region -x
 complete -c threegate -n '__fish_seen_subcommand_from simulate who-can can' -l format -xa 'text json'
 complete -c threegate -n '__fish_seen_subcommand_from audit' -l format -xa 'text json csv'
 complete -c threegate -n '__fish_seen_subcommand_from audit' -l graph -rF
+complete -c threegate -n '__fish_seen_subcommand_from audit' -l fail-on -xa 'error warning info never'
+complete -c threegate -n '__fish_seen_subcommand_from audit' -l show-suppressed
+complete -c threegate -n '__fish_seen_subcommand_from audit who-can can' -l config -rF
+complete -c threegate -n '__fish_seen_subcommand_from audit who-can can' -l no-config
 complete -c threegate -n '__fish_seen_subcommand_from can' -l principal -x
 complete -c threegate -n '__fish_seen_subcommand_from config' -l dump
 complete -c threegate -n '__fish_seen_subcommand_from rules' -l format -xa 'text markdown json'

@@ -40,6 +40,10 @@ struct AuditArgs {
   std::string graph;  // audit --graph FILE.dot
   std::string output;  // --output FILE
   bool quiet = false;  // audit text: no closing totals line
+  std::string config;  // --config FILE; empty: the nearest .threegate.yaml
+  bool no_config = false;
+  bool show_suppressed = false;  // audit
+  std::string fail_on;           // audit; empty: the configuration's, when one applies
 };
 int run_audit(const AuditArgs& args);
 int run_who_can(const AuditArgs& args);

@@ -72,7 +72,17 @@ int main(int argc, char** argv) {
     command->add_option("--output", args->output, "write the report to FILE instead of stdout (\"-\": stdout)")
         ->type_name("FILE");
     command->add_flag("--quiet,-q", args->quiet, "text: no closing summary line");
+    command->add_option("--config", args->config, "the configuration file (default: the nearest .threegate.yaml above "
+                                                  "the current directory)")
+        ->type_name("FILE");
+    command->add_flag("--no-config", args->no_config, "read no configuration file");
   }
+  au->add_option("--fail-on", audit.fail_on, "also exit 1 when a finding has this severity or higher (default: the "
+                                             "configuration's fail-on when one applies; never: not even for broken "
+                                             "or outside reads)")
+      ->check(CLI::IsMember({"error", "warning", "info", "never"}));
+  au->add_flag("--show-suppressed", audit.show_suppressed,
+               "text and json: also list the suppressed findings, each with what silenced it");
 
   ConfigArgs config;
   auto* cf = app.add_subcommand("config", "show the configuration (.threegate.yaml) threegate reads");

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "report/sarif.hpp"
+
 #ifndef THREEGATE_VERSION
 #define THREEGATE_VERSION "0.1.0"
 #endif
@@ -214,15 +216,17 @@ void write_json_with_suppressed(std::ostream& out, const std::vector<Finding>& f
 
 bool Outputs::write(const std::vector<Finding>& findings, const ReportSummary& summary,
                     std::optional<Severity> fail_on, std::string& error,
-                    const std::vector<SuppressedFinding>* suppressed) {
+                    const std::vector<SuppressedFinding>* suppressed, bool list_suppressed) {
   options_.fail_on = fail_on;
   for (auto& t : targets_) {
     ReportOptions options = options_;
     options.color = t.format == ReportFormat::Text && !t.file && stdout_wants_color();
     std::ostream& out = t.file ? static_cast<std::ostream&>(*t.file) : std::cout;
-    if (suppressed && t.format == ReportFormat::Json) write_json_with_suppressed(out, findings, summary, *suppressed);
+    const bool list = suppressed && list_suppressed;
+    if (list && t.format == ReportFormat::Json) write_json_with_suppressed(out, findings, summary, *suppressed);
+    else if (suppressed && t.format == ReportFormat::Sarif) write_sarif(out, findings, *suppressed, options);
     else write_report(out, t.format, findings, summary, options);
-    if (suppressed && t.format == ReportFormat::Text) write_text_suppressed(out, *suppressed, options);
+    if (list && t.format == ReportFormat::Text) write_text_suppressed(out, *suppressed, options);
     out.flush();
     if (!out) {
       error = "cannot write " + (t.path.empty() ? std::string("to stdout") : t.path);

@@ -62,11 +62,13 @@ class Outputs {
   // Opens every output file; call it before the work, so that a path that cannot be written fails
   // at once. False with `error` set.
   bool open(std::string& error);
-  // Writes every report. False with `error` set when a file could not be written. With
-  // `suppressed` (--show-suppressed), text and JSON reports also list the suppressed findings,
-  // each with what silenced it.
+  // Writes every report. False with `error` set when a file could not be written. `suppressed`:
+  // the findings that suppressions silenced; a SARIF report always has them (as results with
+  // `suppressions`), text and JSON reports list them, each with what silenced it, only with
+  // `list_suppressed` (--show-suppressed).
   bool write(const std::vector<Finding>& findings, const ReportSummary& summary, std::optional<Severity> fail_on,
-             std::string& error, const std::vector<SuppressedFinding>* suppressed = nullptr);
+             std::string& error, const std::vector<SuppressedFinding>* suppressed = nullptr,
+             bool list_suppressed = true);
 
  private:
   struct Target {

@@ -215,6 +215,7 @@ class Reader {
       return;
     }
     config_.fail_on = s;
+    config_.fail_on_set = true;
   }
 
   void read_intents(const YAML::Node& value) {

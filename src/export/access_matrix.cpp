@@ -200,6 +200,18 @@ void IdentityIndex::candidates(std::string_view arn, std::string_view account, s
 
 // ---- the matrix ----------------------------------------------------------------------------------
 
+std::string account_name(const AccessMatrix& matrix, std::string_view account) {
+  auto it = matrix.known_accounts.find(std::string(account));
+  return it == matrix.known_accounts.end() ? std::string() : it->second.name;
+}
+
+std::string account_tag(const AccessMatrix& matrix, std::string_view account) {
+  auto it = matrix.known_accounts.find(std::string(account));
+  if (it == matrix.known_accounts.end()) return "";
+  if (!it->second.partner) return it->second.name;
+  return it->second.name.empty() ? "partner" : it->second.name + ", partner";
+}
+
 AccessMatrix build_access_matrix(Scope& scope, const MatrixOptions& options) {
   Inventory& inv = scope.inventory;
 
@@ -245,6 +257,8 @@ AccessMatrix build_access_matrix(Scope& scope, const MatrixOptions& options) {
   for (const auto& o : org_ids) outsiders.push_back({fresh_account(), o, "principals of organization " + o});
   for (const auto& o : outsiders) inv.external_org_ids[o.account] = o.org;
 
+  auto declared = [&](const std::string& account) { return options.known_accounts.count(account) > 0; };
+
   ReadEvaluator fast(inv);
   struct Member {
     RequestPrincipal rp;
@@ -281,6 +295,7 @@ AccessMatrix build_access_matrix(Scope& scope, const MatrixOptions& options) {
   if (!options.exhaustive) index.emplace(inv, "secretsmanager:getsecretvalue");
 
   AccessMatrix m;
+  m.known_accounts = options.known_accounts;
   std::map<std::pair<const SecretRecord*, std::string>, size_t> cell_of;
   std::vector<const SecretRecord*> secrets;
   for (const auto& s : inv.secrets) secrets.push_back(&s);
@@ -380,7 +395,7 @@ AccessMatrix build_access_matrix(Scope& scope, const MatrixOptions& options) {
         if (d == Decision::Allow) {
           // Candidates are distinct principals: no entry to merge with.
           MatrixEntry e{rp.arn, rp.account, "", true, inside.count(rp.account) > 0, d, {}};
-          if (!e.in_organization) cell.external.push_back(e);
+          if (!e.in_organization && !declared(rp.account)) cell.external.push_back(e);
           cell.readers.push_back(std::move(e));
         } else if (d == Decision::Depends) {
           ReadCheck rc = check_read(inv, rp, p, *s, region);
@@ -394,8 +409,12 @@ AccessMatrix build_access_matrix(Scope& scope, const MatrixOptions& options) {
         Decision d = resource_side(rc);
         bool in_org = inside.count(rp.account) > 0;
         MatrixEntry e{shown, rp.account, label, false, in_org, d, rc.depends_on};
-        if (d == Decision::Allow && !in_org) {
+        if (d == Decision::Allow && !in_org && !declared(rp.account)) {
           add_entry(cell.external, std::move(e));
+        } else if (d == Decision::Allow && !in_org) {
+          // A partner (or an organization account the export does not list) the configuration
+          // declares: a reader if its own IAM allows, as an outsider would be, but not external.
+          add_entry(cell.readers, std::move(e));
         } else if (d == Decision::Allow) {
           e.decision = Decision::Depends;
           e.depends_on = {"IAM of " + shown + " (not in the export)"};

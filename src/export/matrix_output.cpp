@@ -49,12 +49,16 @@ std::string csv_field(std::string_view value) {
 }
 
 void write_matrix_csv(std::ostream& out, const AccessMatrix& matrix) {
-  out << "secret,region,replica,key,principal,account,verdict,gate,reason\r\n";
+  // account_name only when the configuration declares accounts: the columns stay as they were without one.
+  const bool names = !matrix.known_accounts.empty();
+  out << "secret,region,replica,key,principal,account,verdict,gate,reason" << (names ? ",account_name" : "") << "\r\n";
   auto row = [&](const MatrixCell& c, const std::string& principal, const std::string& account, const char* verdict,
                  const std::string& gate, const std::string& reason) {
     out << csv_field(c.secret_arn) << ',' << csv_field(c.region) << ',' << (c.replica ? "true" : "false") << ','
         << csv_field(c.key) << ',' << csv_field(principal) << ',' << csv_field(account) << ',' << verdict << ','
-        << csv_field(gate) << ',' << csv_field(reason) << "\r\n";
+        << csv_field(gate) << ',' << csv_field(reason);
+    if (names) out << ',' << csv_field(account_name(matrix, account));
+    out << "\r\n";
   };
   auto shown = [](const MatrixEntry& e) { return e.principal == "*" ? "* (" + e.label + ")" : e.principal; };
   auto join = [](const std::vector<std::string>& v) {
@@ -64,8 +68,10 @@ void write_matrix_csv(std::ostream& out, const AccessMatrix& matrix) {
   };
   for (const auto& c : matrix.cells) {
     for (const auto& e : c.readers) {
-      if (!e.in_organization) continue;  // written as external below
-      row(c, shown(e), e.account, "reader", "", "");
+      // Written as external below, unless the configuration declares its account.
+      if (!e.in_organization && !matrix.known_accounts.count(e.account)) continue;
+      row(c, shown(e), e.account, "reader", "",
+          !e.in_export && e.decision == Decision::Allow ? "the secret's side lets it read; its own IAM decides" : "");
     }
     for (const auto& e : c.external) {
       row(c, shown(e), e.account, "external", "",
@@ -106,7 +112,8 @@ void write_matrix_dot(std::ostream& out, const AccessMatrix& matrix) {
   size_t n = 0;
   for (const auto& [account, a] : accounts) {
     out << "  subgraph " << dot_id("cluster_" + account + "_" + std::to_string(n++)) << " {\n"
-        << "    label=" << dot_id("account " + account) << "; style=rounded; color=gray50;\n";
+        << "    label=" << dot_id("account " + account + (account_tag(matrix, account).empty() ? "" : " (" + account_tag(matrix, account) + ")"))
+        << "; style=rounded; color=gray50;\n";
     for (const auto& p : a.principals) out << "    " << dot_id(p) << " [shape=ellipse, label=" << dot_id(short_name(p)) << "];\n";
     for (const auto& k : a.keys) {
       out << "    " << dot_id(k) << " [shape=diamond, style=filled, fillcolor=lightyellow, label="
@@ -124,8 +131,8 @@ void write_matrix_dot(std::ostream& out, const AccessMatrix& matrix) {
     auto read = [&](const MatrixEntry& e) {
       std::string p = e.principal == "*" ? "* (" + e.label + ")" : e.principal;
       if (!drawn.insert(p).second) return;
-      out << "  " << dot_id(p) << " -> " << dot_id(c.secret_arn) << " [color=" << (e.in_organization ? "darkgreen" : "red")
-          << "];\n";
+      const bool inside = e.in_organization || (e.principal != "*" && matrix.known_accounts.count(e.account));
+      out << "  " << dot_id(p) << " -> " << dot_id(c.secret_arn) << " [color=" << (inside ? "darkgreen" : "red") << "];\n";
     };
     for (const auto& e : c.readers) read(e);
     for (const auto& e : c.external) read(e);

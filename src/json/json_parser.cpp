@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -7,6 +8,72 @@ namespace threegate {
 namespace {
 
 constexpr int kMaxDepth = 256;  // deeper documents are rejected, never recurse without bound
+
+// Bytes a string literal copies as they are: printable ASCII other than '"' and '\\'.
+constexpr bool plain_string_byte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+std::string hex_byte(unsigned char c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02X", c);
+  return buf;
+}
+
+std::string code_point_name(uint32_t cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", cp);
+  return buf;
+}
+
+// Checks the UTF-8 sequence that starts at the non-ASCII byte text[pos], strictly as RFC 3629
+// says (no overlong forms, no encoded surrogates, nothing above U+10FFFF, no truncation).
+// Returns its length (2..4) and the code point; or 0, with the reason in `why` and the end of
+// the bytes the error covers in `bad_end`. No allocation unless the sequence is invalid.
+size_t check_utf8(std::string_view text, size_t pos, uint32_t& cp, std::string& why, size_t& bad_end) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char lead = s[pos];
+  size_t len = 0;
+  uint32_t min = 0;
+  if (lead >= 0xC0 && lead <= 0xDF) {
+    len = 2, cp = lead & 0x1Fu, min = 0x80;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    len = 3, cp = lead & 0x0Fu, min = 0x800;
+  } else if (lead >= 0xF0 && lead <= 0xF7) {
+    len = 4, cp = lead & 0x07u, min = 0x10000;
+  } else {
+    bad_end = pos + 1;
+    why = lead < 0xC0 ? "invalid UTF-8 (byte " + hex_byte(lead) + " is a continuation byte without a lead byte)"
+                      : "invalid UTF-8 (byte " + hex_byte(lead) + " never occurs in UTF-8)";
+    return 0;
+  }
+  size_t k = 1;
+  for (; k < len && pos + k < text.size() && (s[pos + k] & 0xC0) == 0x80; ++k) cp = (cp << 6) | (s[pos + k] & 0x3Fu);
+  if (k < len) {
+    bad_end = pos + k;
+    if (k == 1) {
+      why = "invalid UTF-8 (byte " + hex_byte(lead) + " not followed by a continuation byte)";
+    } else {
+      why = "invalid UTF-8 (byte " + hex_byte(lead) + " starts a " + std::to_string(len) +
+            "-byte sequence but only " + std::to_string(k - 1) + " continuation byte" + (k == 2 ? "" : "s") +
+            " follow" + (k == 2 ? "s" : "") + ")";
+    }
+    if (pos + k >= text.size()) why.insert(why.size() - 1, ", cut short by the end of the input");
+    return 0;
+  }
+  bad_end = pos + len;
+  if (cp < min) {
+    why = "invalid UTF-8 (overlong encoding: " + code_point_name(cp) + " written in " + std::to_string(len) + " bytes)";
+    return 0;
+  }
+  if (cp >= 0xD800 && cp <= 0xDFFF) {
+    why = "invalid UTF-8 (the surrogate " + code_point_name(cp) + " is encoded; surrogates are not characters)";
+    return 0;
+  }
+  if (cp > 0x10FFFF) {
+    why = "invalid UTF-8 (" + code_point_name(cp) + " is above U+10FFFF, the largest code point)";
+    return 0;
+  }
+  return len;
+}
 
 // Parses `text`; offsets are translated into the source file through `to_source`.
 class Parser {
@@ -27,7 +94,7 @@ class Parser {
     if (!value(v, 0)) return fail_result();
     skip_ws();
     if (pos_ != text_.size()) {
-      error_at(pos_, pos_ + 1, "unexpected content after the JSON document");
+      if (!invalid_utf8_at(pos_)) error_at(pos_, pos_ + 1, "unexpected content after the JSON document");
       return fail_result();
     }
     result.value = std::move(v);
@@ -72,10 +139,28 @@ class Parser {
     char buf[32];
     if (c >= 0x20 && c < 0x7f) {
       std::snprintf(buf, sizeof buf, "'%c'", c);
+    } else if (uint32_t cp = 0; c >= 0x80) {
+      std::string why;
+      size_t bad_end = 0;
+      if (size_t len = check_utf8(text_, pos_, cp, why, bad_end))
+        return "'" + std::string(text_.substr(pos_, len)) + "' (" + code_point_name(cp) + ")";
+      std::snprintf(buf, sizeof buf, "byte 0x%02x", c);
     } else {
       std::snprintf(buf, sizeof buf, "byte 0x%02x", c);
     }
     return buf;
+  }
+
+  // Where a byte outside the JSON grammar stops the parser: when it starts invalid UTF-8, that
+  // is the error to report (RFC 8259 requires UTF-8 everywhere, not only in strings).
+  bool invalid_utf8_at(size_t at) {
+    if (at >= text_.size() || static_cast<unsigned char>(text_[at]) < 0x80) return false;
+    uint32_t cp = 0;
+    std::string why;
+    size_t bad_end = 0;
+    if (check_utf8(text_, at, cp, why, bad_end)) return false;
+    error_at(at, bad_end, std::move(why));
+    return true;
   }
 
   bool value(JsonValue& out, int depth) {
@@ -102,13 +187,16 @@ class Parser {
       case 'n': return literal("null", out, JsonKind::Null, false);
       default:
         if (c == '-' || (c >= '0' && c <= '9')) return number(out);
-        error_at(pos_, pos_ + 1, "expected a value, found " + describe_here());
+        if (!invalid_utf8_at(pos_)) error_at(pos_, pos_ + 1, "expected a value, found " + describe_here());
         return false;
     }
   }
 
   bool literal(std::string_view word, JsonValue& out, JsonKind kind, bool b) {
     if (text_.substr(pos_, word.size()) != word) {
+      size_t differ = pos_;
+      while (differ < text_.size() && differ - pos_ < word.size() && text_[differ] == word[differ - pos_]) ++differ;
+      if (invalid_utf8_at(differ)) return false;
       error_at(pos_, pos_ + 1, "expected a value, found " + describe_here());
       return false;
     }
@@ -129,13 +217,13 @@ class Parser {
     } else if (pos_ < text_.size() && digit(text_[pos_])) {
       while (pos_ < text_.size() && digit(text_[pos_])) ++pos_;
     } else {
-      error_at(start, pos_ + 1, "invalid number");
+      if (!invalid_utf8_at(pos_)) error_at(start, pos_ + 1, "invalid number");
       return false;
     }
     if (pos_ < text_.size() && text_[pos_] == '.') {
       ++pos_;
       if (pos_ >= text_.size() || !digit(text_[pos_])) {
-        error_at(start, pos_, "invalid number: digits expected after '.'");
+        if (!invalid_utf8_at(pos_)) error_at(start, pos_, "invalid number: digits expected after '.'");
         return false;
       }
       while (pos_ < text_.size() && digit(text_[pos_])) ++pos_;
@@ -144,7 +232,7 @@ class Parser {
       ++pos_;
       if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
       if (pos_ >= text_.size() || !digit(text_[pos_])) {
-        error_at(start, pos_, "invalid number: digits expected in the exponent");
+        if (!invalid_utf8_at(pos_)) error_at(start, pos_, "invalid number: digits expected in the exponent");
         return false;
       }
       while (pos_ < text_.size() && digit(text_[pos_])) ++pos_;
@@ -203,7 +291,32 @@ class Parser {
         error_at(start, start + 1, "unterminated string");
         return false;
       }
+      // ASCII fast path: a run of plain bytes is copied at once.
+      if (plain_string_byte(static_cast<unsigned char>(text_[pos_]))) {
+        size_t run = pos_ + 1;
+        while (run < text_.size() && plain_string_byte(static_cast<unsigned char>(text_[run]))) ++run;
+        out.append(text_.data() + pos_, run - pos_);
+        if (offsets)
+          for (size_t i = pos_; i < run; ++i) offsets->push_back(static_cast<uint32_t>(i));
+        pos_ = run;
+        continue;
+      }
       char c = text_[pos_];
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        uint32_t cp = 0;
+        std::string why;
+        size_t bad_end = 0;
+        const size_t len = check_utf8(text_, pos_, cp, why, bad_end);
+        if (len == 0) {
+          error_at(pos_, bad_end, std::move(why));
+          return false;
+        }
+        out.append(text_.data() + pos_, len);
+        if (offsets)
+          for (size_t i = pos_; i < pos_ + len; ++i) offsets->push_back(static_cast<uint32_t>(i));
+        pos_ += len;
+        continue;
+      }
       if (c == '"') {
         ++pos_;
         if (offsets) offsets->push_back(static_cast<uint32_t>(pos_ - 1));
@@ -251,10 +364,15 @@ class Parser {
               cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
               pos_ += 6;
             } else {
-              cp = 0xFFFD;  // lone surrogate: keep going with the replacement character
+              // A lone surrogate is no character: its UTF-8 would be invalid (RFC 3629).
+              error_at(here, here + 6, "invalid \\u escape: lone surrogate \\" + std::string(text_.substr(here + 1, 5)) +
+                                           " (a high surrogate must be followed by a \\u escape of a low surrogate)");
+              return false;
             }
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            cp = 0xFFFD;
+            error_at(here, here + 6, "invalid \\u escape: lone surrogate \\" + std::string(text_.substr(here + 1, 5)) +
+                                         " (a low surrogate must follow a \\u escape of a high surrogate)");
+            return false;
           } else if (cp >= 0x01 && cp <= 0x08) {
             // The model uses these bytes internally (symbol.hpp, pattern escapes): no input
             // text may forge them. AWS accepts no such character in a policy either.
@@ -308,7 +426,7 @@ class Parser {
         out.range = range(start, pos_);
         return true;
       }
-      error_at(pos_, pos_ + 1, "expected ',' or ']' in array, found " + describe_here());
+      if (!invalid_utf8_at(pos_)) error_at(pos_, pos_ + 1, "expected ',' or ']' in array, found " + describe_here());
       return false;
     }
   }
@@ -330,7 +448,7 @@ class Parser {
         return false;
       }
       if (text_[pos_] != '"') {
-        error_at(pos_, pos_ + 1, "expected a member name in double quotes, found " + describe_here());
+        if (!invalid_utf8_at(pos_)) error_at(pos_, pos_ + 1, "expected a member name in double quotes, found " + describe_here());
         return false;
       }
       JsonMember m;
@@ -339,7 +457,7 @@ class Parser {
       m.key_range = range(key_start, pos_);
       skip_ws();
       if (pos_ >= text_.size() || text_[pos_] != ':') {
-        error_at(pos_, pos_ + 1, "expected ':' after member name, found " + describe_here());
+        if (!invalid_utf8_at(pos_)) error_at(pos_, pos_ + 1, "expected ':' after member name, found " + describe_here());
         return false;
       }
       ++pos_;
@@ -365,7 +483,7 @@ class Parser {
         out.range = range(start, pos_);
         return true;
       }
-      error_at(pos_, pos_ + 1, "expected ',' or '}' in object, found " + describe_here());
+      if (!invalid_utf8_at(pos_)) error_at(pos_, pos_ + 1, "expected ',' or '}' in object, found " + describe_here());
       return false;
     }
   }

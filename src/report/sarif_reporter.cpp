@@ -10,12 +10,19 @@
 //   in a policy document is the user's choice.
 // - partialFingerprints["threegate/v1"] hashes the rule, the file and the finding's own source text
 //   (whitespace-normalized), principal and resource, never the line: moving unrelated lines keeps it.
+// - Suppressed findings (an inline threegate:ignore comment, or a `suppress` entry of the
+//   configuration) are results too, after the reported ones, each with one `suppressions` entry:
+//   kind "inSource" or "external", status "accepted", the reason as `justification`, the comment
+//   or configuration entry as `location`. SARIF viewers hide such results by default and GitHub
+//   code scanning files them as dismissed, rather than as fixed when a result disappears. Their
+//   fingerprints continue the reported findings' occurrence counts, so those never change.
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "report/location.hpp"
+#include "report/sarif.hpp"
 #include "threegate/report.hpp"
 #include "threegate/rules.hpp"
 
@@ -169,6 +176,19 @@ std::string fingerprint_base(const Finding& f, const std::string& root) {
   return hex;
 }
 
+// SARIF's suppression object (§3.35) for what silenced a finding. An expired configuration entry
+// silences nothing, so it never gets here.
+ojson suppression(const SuppressedFinding& s, const std::string& root) {
+  ojson j;
+  j["kind"] = s.inline_comment ? "inSource" : "external";
+  j["status"] = "accepted";
+  if (!s.reason.empty()) j["justification"] = s.reason;
+  ojson where = physical_location(s.range, root);
+  if (!where.is_null()) j["location"] = {{"physicalLocation", std::move(where)}};
+  if (!s.expires.empty()) j["properties"] = {{"expires", s.expires}};
+  return j;
+}
+
 }  // namespace
 
 std::vector<std::string> finding_fingerprints(const std::vector<Finding>& findings, const std::string& root) {
@@ -201,7 +221,16 @@ const char* sarif_level(Severity s) {
 }
 
 void write_sarif(std::ostream& out, const std::vector<Finding>& findings, const ReportOptions& options) {
+  write_sarif(out, findings, {}, options);
+}
+
+void write_sarif(std::ostream& out, const std::vector<Finding>& reported, const std::vector<SuppressedFinding>& suppressed,
+                 const ReportOptions& options) {
   const std::string& root = options.root;
+  // The reported findings, then the suppressed ones: fingerprints count occurrences in this order.
+  std::vector<Finding> findings = reported;
+  findings.reserve(reported.size() + suppressed.size());
+  for (const auto& s : suppressed) findings.push_back(s.finding);
   ojson rules = ojson::array();
   std::map<std::string, size_t> rule_index;
   for (const RuleInfo* r : rule_catalog()) {
@@ -247,6 +276,7 @@ void write_sarif(std::ostream& out, const std::vector<Finding>& findings, const 
     if (!f.resource.empty()) props["resource"] = f.resource;
     if (!f.fix.empty()) props["fix"] = {{"target", f.fix_target}, {"statement", f.fix}};
     if (!props.empty()) res["properties"] = std::move(props);
+    if (i >= reported.size()) res["suppressions"] = ojson::array({suppression(suppressed[i - reported.size()], root)});
     results.push_back(std::move(res));
   }
 

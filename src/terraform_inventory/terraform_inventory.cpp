@@ -3,6 +3,7 @@
 // aws_kms_key.k.arn as the same symbolic string wherever it appears (terraform.hpp), so a
 // secret's kms_key_id and a policy's Resource both resolve to key k.
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -146,8 +147,13 @@ class Mapper {
     if (v.kind == Value::Kind::Unknown) {
       std::string why;
       for (const auto& u : v.unknown) why += (why.empty() ? "" : ", ") + u;
+      // "aws_iam_role.r trust policy" reads as "the trust policy of aws_iam_role.r".
+      std::string what = "the policy of " + name;
+      for (const char* kind_name : {" trust policy", " inline policy"})
+        if (const size_t at = name.rfind(kind_name); at != std::string::npos && at + std::strlen(kind_name) == name.size())
+          what = "the" + std::string(kind_name) + " of " + name.substr(0, at);
       problem(Severity::Info,
-              "the policy of " + name + " cannot be known before apply" + (why.empty() ? "" : " (" + why + ")") +
+              what + " cannot be known before apply" + (why.empty() ? "" : " (" + why + ")") +
                   ": what it allows is undecided",
               v.range.known() ? v.range : fallback);
       return std::nullopt;

@@ -623,6 +623,23 @@ class PlanView final : public ResourceView {
         }
       if (!known) return ref.text;
     }
+    // Terraform lists a reference with a dynamic key without its attribute
+    // (data.aws_iam_policy_document.d for data.aws_iam_policy_document.d[each.key].json): the
+    // first such resource the plan does not know wholly.
+    for (const auto& ref : refs->items) {
+      if (!ref.is_string()) continue;
+      const auto parsed = parse_reference(ref.text);
+      if (!parsed || !parsed->second.empty()) continue;
+      auto it = by_base_.find(owner.module_address + "\n" + without_keys(parsed->first));
+      bool known = it != by_base_.end();
+      if (known)
+        for (size_t id : it->second) {
+          const JsonValue* u = res_[id].unknown;
+          if (u && u->is_object())
+            for (const auto& m : u->members) known = known && !is_true(&m.value);
+        }
+      if (!known) return ref.text;
+    }
     return "";
   }
 
@@ -689,9 +706,16 @@ class PlanView final : public ResourceView {
     res.base = (mode == "data" ? "data." : "") + type + "." + name;
     const size_t local = module_address.empty() ? 0 : module_address.size() + 1;
     res.key = address.size() > local + res.base.size() ? address.substr(local + res.base.size()) : "";
+    // Terraform leaves `values` out when every attribute is known only after apply.
+    static const JsonValue kNoValues = [] {
+      JsonValue v;
+      v.kind = JsonKind::Object;
+      return v;
+    }();
     res.values = member(&r, "values");
-    if (!res.values || !res.values->is_object()) {
-      say(Severity::Warning, address + " has no `values` object: it is not read", r.range);
+    if (!res.values) res.values = &kNoValues;
+    if (!res.values->is_object()) {
+      say(Severity::Warning, address + ": `values` is not an object: the resource is not read", res.values->range);
       return;
     }
     if (auto c = changes_.find(address); c != changes_.end()) {
@@ -707,7 +731,7 @@ class PlanView final : public ResourceView {
       const std::string change_type = string_member(c->second, "type");
       if (!change_type.empty() && change_type != type)
         say(Severity::Warning,
-            "the plan contradicts itself: " + address + " is a " + type + " in planned_values but a " + change_type +
+            "the plan contradicts itself: " + address + " has type " + type + " in planned_values but " + change_type +
                 " in resource_changes (was it edited by hand?); planned_values is read",
             member(&r, "type") ? member(&r, "type")->range : r.range);
       const JsonValue* actions = member(change, "actions");

@@ -45,7 +45,8 @@ TEST_CASE("hostile: each malformed policy file is a finding at its place and the
   };
   const Case cases[] = {
       {"truncated.json", "truncated.json:1:", "TG401"},
-      {"invalid-utf8.json", "invalid-utf8.json:1:49", "TG423"},  // caught by the Sid rule; the JSON reader does not check UTF-8 yet
+      {"invalid-utf8.json", "invalid-utf8.json:1:53", "error TG401"},  // the JSON reader, at the byte 0xFF
+      {"invalid-utf8.json", "invalid-utf8.json:1:53", "invalid UTF-8 (byte 0xFF never occurs in UTF-8)"},
       {"duplicate-keys-case.json", "duplicate-keys-case.json:5:5", "effect"},
       {"number-for-string.json", "number-for-string.json:2:14", "Version must be a string"},
       {"number-for-string.json", "number-for-string.json:5:15", "Action must be a string or an array of strings"},
@@ -55,7 +56,7 @@ TEST_CASE("hostile: each malformed policy file is a finding at its place and the
       {"too-many-statements.json", "too-many-statements.json:1:", "more than the limit of 1000"},
       {"long-pattern.json", "long-pattern.json:1:", "more than the limit of 2048"},
       // Terraform plans shaped wrongly: each part that cannot be read is named, the rest is read.
-      {"plan-malformed-structure.json", "plan-malformed-structure.json:7:9", "has no `values` object"},
+      {"plan-malformed-structure.json", "plan-malformed-structure.json:12:21", "`values` is not an object"},
       {"plan-malformed-structure.json", "plan-malformed-structure.json:14:9", "has no address, type or name"},
       {"plan-malformed-structure.json", "plan-malformed-structure.json:29:24", "`child_modules` must be an array"},
       {"plan-malformed-structure.json", "plan-malformed-structure.json:42:26", "after_unknown of aws_kms_key.k is not an object"},
@@ -87,7 +88,7 @@ TEST_CASE("hostile: the Terraform evaluation budget is an error finding at the c
   CHECK(contains(r.out, "evaluation stopped"));
 }
 
-TEST_CASE("hostile: folders with symlink loops, unreadable files, a folder named x.tf, a 100 MB file") {
+TEST_CASE("hostile: folders with symlink loops, unreadable files and folders, a folder named x.tf, a 100 MB file") {
   TempDir t;
   std::ofstream(t.path / "good.json") << kGood;
   // a symlink loop of folders and one of files
@@ -114,6 +115,24 @@ TEST_CASE("hostile: folders with symlink loops, unreadable files, a folder named
       CHECK(u.exit_code == 1);
       CHECK(contains(u.out, "secret.json"));
       CHECK(contains(u.out, "Permission denied"));
+    }
+  }
+  SUBCASE("an unreadable folder is named, the rest is read") {
+    fs::create_directories(t.path / "locked" / "deeper");
+    std::ofstream(t.path / "locked" / "hidden.json") << kGood;
+    fs::permissions(t.path / "locked", fs::perms::none);
+    if (access((t.path / "locked").c_str(), R_OK) == 0) {
+      MESSAGE("running as root: chmod 000 does not make a folder unreadable, case skipped");
+    } else {
+      e2e::Run u = e2e::threegate("check --fail-on error " + t.str());
+      CHECK(u.exit_code == 1);
+      CHECK(contains(u.out, "cannot list folder " + (t.path / "locked").string() + ": Permission denied"));
+      CHECK(contains(u.out, "TG401"));
+      CHECK(contains(u.out, "in 2 files"));  // good.json and x.tf/inner.json are still read
+      // named as an input, too
+      e2e::Run v = e2e::threegate("check --fail-on error " + (t.path / "locked").string());
+      CHECK(v.exit_code == 1);
+      CHECK(contains(v.out, "cannot list folder " + (t.path / "locked").string() + ": Permission denied"));
     }
   }
   SUBCASE("a 100 MB file is refused before it is read") {

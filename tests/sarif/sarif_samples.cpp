@@ -5,10 +5,13 @@
 //
 //   threegate_sarif_samples OUT_DIR    (run from the directory that is the SARIF root)
 //
-// Writes OUT_DIR/samples.sarif, OUT_DIR/samples.xml (JUnit) and OUT_DIR/samples.github.
+// Writes OUT_DIR/samples.sarif, OUT_DIR/samples.xml (JUnit) and OUT_DIR/samples.github, and
+// OUT_DIR/samples-suppressed.sarif: the same findings suppressed, inline and by the configuration
+// (SARIF `suppressions` with justification, location and properties, and with none of them).
 #include <fstream>
 #include <iostream>
 
+#include "report/sarif.hpp"
 #include "threegate/report.hpp"
 #include "threegate/rules.hpp"
 
@@ -88,5 +91,14 @@ int main(int argc, char** argv) {
   write_junit(xml, findings, summary, options);
   std::ofstream gh(dir + "/samples.github");
   write_github(gh, findings, options);
+
+  const SourceFile* config = sources.add(".threegate.yaml", "suppress:\n  - {rule: TG202, reason: \"\xC3\xA9t\xC3\xA9 \xF0\x9F\x94\x91\"}\n");
+  std::vector<SuppressedFinding> suppressed;
+  suppressed.push_back({findings[0], true, "the comment's reason, \"quoted\"", "", at(odd, "\"Sid\"")});
+  suppressed.push_back({findings[0], false, "\xC3\xA9t\xC3\xA9 \xF0\x9F\x94\x91", "2999-12-31", at(config, "{rule")});
+  suppressed.push_back({unreadable, false, "", "", Range{}});
+  suppressed.push_back({nowhere, true, "", "", Range{}});
+  std::ofstream with_suppressed(dir + "/samples-suppressed.sarif");
+  write_sarif(with_suppressed, {findings[1]}, suppressed, options);
   return 0;
 }

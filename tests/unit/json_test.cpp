@@ -60,11 +60,14 @@ TEST_CASE("json: errors say what and where") {
 }
 
 TEST_CASE("json: unicode escapes, surrogate pairs and a byte order mark") {
-  SourceFile f("u.json", "\xEF\xBB\xBF[\"\\u00e9\\ud83d\\ude00\", \"\\ud800x\"]");
+  SourceFile f("u.json", "\xEF\xBB\xBF[\"\\u00e9\\ud83d\\ude00\", \"\\uDBFF\\uDFFFx\"]");
   auto r = parse_json(f);
   REQUIRE(r.ok());
   CHECK(r.value->items[0].text == "\xC3\xA9\xF0\x9F\x98\x80");
-  CHECK(r.value->items[1].text == "\xEF\xBF\xBDx");  // a lone surrogate becomes U+FFFD
+  CHECK(r.value->items[1].text == "\xF4\x8F\xBF\xBFx");  // U+10FFFF
+  // A lone surrogate is an error (tests/unit/json_utf8_test.cpp has every case).
+  SourceFile lone("l.json", "[\"\\ud800x\"]");
+  CHECK(parse_json(lone).error.find("lone surrogate") != std::string::npos);
 }
 
 TEST_CASE("json: escaped control bytes the model uses internally cannot be forged") {
