@@ -20,7 +20,8 @@ const RuleInfo kTG423{
         "Finds `Sid` values used by more than one statement of a policy, and, in IAM identity policies, permission "
         "boundaries, session policies, SCPs and RCPs, `Sid` values with characters other than ASCII letters and "
         "digits. Key and secret policies allow spaces and punctuation in a `Sid` (`\"Enable IAM User "
-        "Permissions\"`) and are checked only for duplicates.",
+        "Permissions\"`); secret policies are checked only for duplicates. Key policies are not: KMS accepts a Sid "
+        "used twice, and AWS's own key policy of `aws/secretsmanager` has one.",
         "IAM rejects a policy whose `Sid` has spaces or punctuation (MalformedPolicyDocument), and statement ids "
         "must be unique within a policy: tools, `threegate` findings and people name statements by their `Sid`, and "
         "a duplicate makes them ambiguous.",
@@ -49,7 +50,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
     for (const Statement& st : use->policy->statements) {
       if (!st.sid || st.sid->value.empty() || symbolic(st.sid->value)) continue;
       const Text& sid = *st.sid;
-      if (auto [it, fresh] = seen.try_emplace(sid.value, &sid); !fresh) {
+      if (auto [it, fresh] = seen.try_emplace(sid.value, &sid); !fresh && use->kind != PolicyKind::KeyPolicy) {
         const LineCol at = it->second->range.known() ? it->second->range.file->line_col(it->second->range.begin)
                                                      : LineCol{};
         sink.add(make_finding(kTG423,
