@@ -45,9 +45,12 @@ struct Analysis {
   std::vector<Finding> findings;  // sorted by path, line, column, rule
   std::vector<Finding> suppressed;  // silenced by an inline suppression comment or the configuration
   const Config* config = nullptr;   // .threegate.yaml, when one applies (rules read its accounts)
-  std::vector<std::unique_ptr<tf::Configuration>> terraform;
+  std::vector<std::unique_ptr<tf::Configuration>> terraform;  // Terraform roots read (their trees hold the comments)
   // Resources known only after apply, by the name reports give them: (ARN with symbols, address).
-  std::vector<std::pair<std::string, std::string>> names;  // Terraform roots read (their trees hold the comments)
+  std::vector<std::pair<std::string, std::string>> names;
+  // Terraform resources whose ARN is known (a plan's existing resources): (ARN, address).
+  // Messages name them by both: "aws_secretsmanager_secret.db (arn:aws:…)".
+  std::vector<std::pair<std::string, std::string>> labels;
   size_t files_read = 0;
   size_t shares = 0;
   size_t reads_checked = 0;

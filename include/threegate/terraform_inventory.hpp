@@ -21,6 +21,8 @@ struct TerraformMapping {
   // How to name resources whose ARN is known only after apply: (ARN with symbols, address),
   // e.g. the secret's ARN → "aws_secretsmanager_secret.db". Reports use the address.
   std::vector<std::pair<std::string, std::string>> names;
+  // Resources whose ARN is known (a plan's existing resources): (ARN, address).
+  std::vector<std::pair<std::string, std::string>> labels;
 };
 
 // Fills `inventory` from the view's instances. Problems (a policy that is not JSON, a

@@ -39,6 +39,7 @@ void local_sources(const fs::path& file, std::set<std::string>& out) {
 
 void adopt_mapping(TerraformMapping mapping, Analysis& analysis) {
   analysis.names.insert(analysis.names.end(), mapping.names.begin(), mapping.names.end());
+  analysis.labels.insert(analysis.labels.end(), mapping.labels.begin(), mapping.labels.end());
   for (auto& n : mapping.notes)
     if (std::find(analysis.notes.begin(), analysis.notes.end(), n) == analysis.notes.end())
       analysis.notes.push_back(std::move(n));

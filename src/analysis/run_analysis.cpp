@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -115,8 +116,32 @@ void run_analysis(Analysis& a) {
       for (size_t at = s.find(arn); at != std::string::npos; at = s.find(arn, at + address.size()))
         s.replace(at, arn.size(), address);
   };
+  // A resource whose ARN is known is named by its address too, in the message only (the
+  // principal and resource fields keep the ARN: fingerprints and baselines use them).
+  std::sort(a.labels.begin(), a.labels.end(), [](const auto& x, const auto& y) { return x.first.size() > y.first.size(); });
+  a.labels.erase(std::unique(a.labels.begin(), a.labels.end()), a.labels.end());
+  auto labelled = [&](std::string& s) {
+    std::string out;
+    for (size_t at = 0; at < s.size();) {
+      const auto hit = s.compare(at, 4, "arn:") != 0
+                           ? a.labels.end()
+                           : std::find_if(a.labels.begin(), a.labels.end(), [&](const auto& l) {
+                               const size_t end = at + l.first.size();
+                               return s.compare(at, l.first.size(), l.first) == 0 &&
+                                      (end == s.size() || !std::isalnum(static_cast<unsigned char>(s[end])));
+                             });
+      if (hit != a.labels.end()) {
+        out += hit->second + " (" + hit->first + ")";
+        at += hit->first.size();
+      } else {
+        out += s[at++];
+      }
+    }
+    s = std::move(out);
+  };
   // Suppressed findings too: --show-suppressed lists them.
   for (std::vector<Finding>* list : {&a.findings, &a.suppressed}) for (Finding& f : *list) {
+    if (!a.labels.empty() && f.message.find("arn:") != std::string::npos) labelled(f.message);
     // The fix is JSON text: its symbols were escaped as \u0002…\u0003 (input text never holds
     // those characters, see the JSON reader).
     if (f.fix.find("\\u0002") != std::string::npos)

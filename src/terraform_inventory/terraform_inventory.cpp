@@ -123,6 +123,7 @@ class Mapper {
 
   void give_name(const std::string& arn, const std::string& address) {
     if (has_symbol(arn)) out_.names.emplace_back(arn, address);
+    else if (arn.rfind("arn:", 0) == 0) out_.labels.emplace_back(arn, address);
   }
 
   void problem(Severity sev, std::string message, Range at) {

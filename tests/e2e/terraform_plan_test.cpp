@@ -139,6 +139,8 @@ TEST_CASE("terraform plans: a resource the plan destroys is not in force") {
     if (f["rule_id"] == "TG202") public_secrets.push_back(f.value("message", ""));
   REQUIRE(public_secrets.size() == 1);
   CHECK(public_secrets[0].find("secret:kept-") != std::string::npos);
+  // An existing resource's known ARN comes with its address.
+  CHECK(public_secrets[0].find("aws_secretsmanager_secret.kept (arn:aws:secretsmanager:") != std::string::npos);
   CHECK(messages_of(report).find("secret:old-") == std::string::npos);
 }
 
