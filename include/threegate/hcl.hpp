@@ -139,4 +139,19 @@ inline constexpr int kMaxNesting = 256;
 // not a stack overflow.
 File parse_file(const SourceFile& source);
 
+// Parses a whole .tf.json file: Terraform's JSON syntax (HCL's JSON mapping) into the same tree,
+// every range pointing into the JSON text (a string's template parts at their bytes, escapes
+// accounted for). JSON cannot tell nested blocks from attributes without the provider schema:
+// a property is a block only when its name is a block type Terraform or the AWS mapping knows
+// (lifecycle, dynamic, statement, replica, …; src/hcl/json_syntax.cpp lists them). A `"//"`
+// property of a block body is a comment, left out (File::comments stays empty). Errors are TG404
+// diagnostics; a top-level block with an error is left out. Never throws.
+File parse_json_file(const SourceFile& source);
+
+// Whether a path names a file in Terraform's JSON syntax (it ends with ".tf.json").
+bool is_json_syntax_path(std::string_view path);
+
+// parse_json_file for a .tf.json path, parse_file otherwise.
+File parse_terraform_file(const SourceFile& source);
+
 }  // namespace threegate::hcl

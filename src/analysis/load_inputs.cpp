@@ -47,14 +47,6 @@ const JsonValue* unwrap(const JsonValue& v, PolicyKind& kind) {
   return nullptr;
 }
 
-// Terraform's JSON syntax is not read yet; it is not a policy either. Said as a warning: what
-// the file holds is not checked, so the run must not look clean.
-Diagnostic terraform_json_unread(const std::string& path) {
-  return Diagnostic{"TG405", Severity::Warning,
-                    "Terraform JSON syntax (.tf.json) is not read yet: the resources in this file are not analyzed",
-                    {}, path};
-}
-
 }  // namespace
 
 void collect_policy_uses(Scope& scope) {
@@ -87,13 +79,12 @@ void collect_policy_uses(Scope& scope) {
 void load_inputs(const std::vector<std::string>& paths, const CheckOptions& options, Analysis& a,
                  std::string& usage_error) {
   std::vector<std::string> files;
-  std::vector<std::string> terraform_dirs;  // folders holding .tf files
+  std::vector<std::string> terraform_dirs;  // folders holding .tf or .tf.json files
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
       std::set<std::string> tf_dirs;
-      size_t unread = 0;  // .tf.json files, said one by one
       // A folder that cannot be listed (no read or search permission) is named, never skipped
       // in silence; the iterator would skip it (skip_permission_denied) or stop the whole walk.
       auto unlistable = [&](const fs::path& dir) {
@@ -125,25 +116,19 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
           continue;
         }
         const fs::path& f = it->path();
+        // A .tf.json file is Terraform configuration (JSON syntax), never a policy.
         if (is_terraform_file(f)) tf_dirs.insert(f.parent_path().string());
-        // Terraform's JSON syntax is not read yet; it is not a policy either.
-        else if (f.extension() == ".json" && !f.stem().string().ends_with(".tf")) found.push_back(f.string());
-        else if (f.string().ends_with(".tf.json")) {
-          a.diagnostics.push_back(terraform_json_unread(f.string()));
-          ++unread;
-        }
+        else if (f.extension() == ".json") found.push_back(f.string());
       }
       if (ec) {
         a.diagnostics.push_back(Diagnostic{"TG401", Severity::Error, "cannot list folder: " + ec.message(), {}, p});
       }
       std::sort(found.begin(), found.end());
-      if (found.empty() && tf_dirs.empty() && unread == 0) a.notes.push_back("no *.json or *.tf file below " + p);
+      if (found.empty() && tf_dirs.empty()) a.notes.push_back("no *.json or *.tf file below " + p);
       files.insert(files.end(), found.begin(), found.end());
       terraform_dirs.insert(terraform_dirs.end(), tf_dirs.begin(), tf_dirs.end());
     } else if (fs::exists(p, ec) && is_terraform_file(p)) {
       terraform_dirs.push_back(fs::path(p).parent_path().empty() ? "." : fs::path(p).parent_path().string());
-    } else if (fs::exists(p, ec) && p.ends_with(".tf.json")) {
-      a.diagnostics.push_back(terraform_json_unread(p));
     } else if (fs::exists(p, ec)) {
       files.push_back(p);
     } else {

@@ -1,5 +1,6 @@
-// Terraform root modules among the inputs: a folder with .tf files that no other folder of the
-// inputs uses as a local module (`source = "./…"`) is a root, evaluated and analyzed on its own.
+// Terraform root modules among the inputs: a folder with .tf (or .tf.json) files that no other
+// folder of the inputs uses as a local module (`source = "./…"`) is a root, evaluated and analyzed
+// on its own.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -16,14 +17,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The local module sources a .tf file names (`module "x" { source = "./x" }`, "../x"),
-// resolved against its folder. Parsed, so that a commented-out module call uses nothing.
+// The local module sources a .tf or .tf.json file names (`module "x" { source = "./x" }`,
+// "../x"), resolved against its folder. Parsed, so that a commented-out module call uses nothing.
 void local_sources(const fs::path& file, std::set<std::string>& out) {
   std::ifstream in(file, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   const SourceFile source(file.string(), buffer.str());
-  const hcl::File parsed = hcl::parse_file(source);
+  const hcl::File parsed = hcl::parse_terraform_file(source);
   for (const hcl::Block& b : parsed.body.blocks) {
     if (b.type != "module") continue;
     const hcl::Attribute* a = b.body.attribute("source");
@@ -51,7 +52,9 @@ std::string canonical_dir(const fs::path& p) {
   return ec ? p.lexically_normal().string() : c.string();
 }
 
-bool is_terraform_file(const std::filesystem::path& p) { return p.extension() == ".tf"; }
+bool is_terraform_file(const std::filesystem::path& p) {
+  return p.extension() == ".tf" || hcl::is_json_syntax_path(p.filename().string());
+}
 
 bool skipped_folder(const std::filesystem::path& p) {
   const std::string name = p.filename().string();

@@ -1,4 +1,5 @@
-// Terraform root modules among the inputs (load_inputs hands over the folders holding .tf files).
+// Terraform root modules among the inputs (load_inputs hands over the folders holding .tf and
+// .tf.json files).
 #pragma once
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 namespace threegate {
 
+// A Terraform configuration file: .tf (native syntax) or .tf.json (JSON syntax).
 bool is_terraform_file(const std::filesystem::path& p);
 // Folders never read: .terraform (downloaded modules and providers) and .git.
 bool skipped_folder(const std::filesystem::path& p);

@@ -7,7 +7,9 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-enum class Mode : uint8_t { Main, String, Heredoc };
+// Template: a bare template (the decoded text of a JSON string), which runs to the end of the
+// text: no quotes, no escapes, no end marker.
+enum class Mode : uint8_t { Main, String, Heredoc, Template };
 
 struct Heredoc {
   std::string_view marker;
@@ -18,16 +20,17 @@ class Lexer {
  public:
   explicit Lexer(const SourceFile& source) : source_(source), text_(source.text()) {}
 
-  Lexed run() {
+  Lexed run(Mode start) {
     out_.tokens.reserve(text_.size() / 4 + 16);
     size_t pos = 0;
-    if (text_.size() >= 3 && text_.compare(0, 3, "\xEF\xBB\xBF") == 0) pos = 3;
-    modes_.push_back(Mode::Main);
+    if (start == Mode::Main && text_.size() >= 3 && text_.compare(0, 3, "\xEF\xBB\xBF") == 0) pos = 3;
+    modes_.push_back(start);
     while (pos < text_.size()) {
       switch (modes_.back()) {
         case Mode::Main: pos = main(pos); break;
         case Mode::String: pos = string(pos); break;
         case Mode::Heredoc: pos = heredoc(pos); break;
+        case Mode::Template: pos = bare_template(pos); break;
       }
     }
     emit(Tok::Eof, text_.size(), text_.size());
@@ -346,6 +349,35 @@ class Lexer {
     return i;
   }
 
+  // Literal text of a bare template, a line at most (as in a heredoc), up to `${` or `%{`.
+  size_t bare_template(size_t pos) {
+    char c = text_[pos];
+    if (c == '$' || c == '%') return template_mark(pos, Tok::StringLit);
+    size_t i = pos;
+    while (i < text_.size()) {
+      char d = text_[i];
+      if (d == '$' || d == '%') break;
+      if (d == '\n') {
+        ++i;
+        break;
+      }
+      if (static_cast<unsigned char>(d) < 0x80) {
+        ++i;
+        continue;
+      }
+      uint32_t cp = 0;
+      int len = decode_utf8(text_, i, cp);
+      if (len == 0) break;
+      i += static_cast<size_t>(len);
+    }
+    if (i == pos) {
+      emit(Tok::BadUtf8, pos, pos + 1);
+      return pos + 1;
+    }
+    emit(Tok::StringLit, pos, i);
+    return i;
+  }
+
   const SourceFile& source_;
   std::string_view text_;
   Lexed out_;
@@ -357,6 +389,8 @@ class Lexer {
 
 }  // namespace
 
-Lexed lex(const SourceFile& source) { return Lexer(source).run(); }
+Lexed lex(const SourceFile& source) { return Lexer(source).run(Mode::Main); }
+
+Lexed lex_template(const SourceFile& source) { return Lexer(source).run(Mode::Template); }
 
 }  // namespace threegate::hcl::detail

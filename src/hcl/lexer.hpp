@@ -45,5 +45,8 @@ struct Lexed {
 };
 
 Lexed lex(const SourceFile& source);
+// The whole text as a bare template (HCL's ParseTemplate: the JSON syntax's strings): literal
+// text and `${` / `%{` sequences up to the end, no quotes and no escapes.
+Lexed lex_template(const SourceFile& source);
 
 }  // namespace threegate::hcl::detail

@@ -22,6 +22,9 @@ class Parser {
   // --- used by template.cpp ---
   ExprPtr parse_expression();
   ExprPtr parse_template();           // at OQuote or OHeredoc
+  // --- used by json_syntax.cpp, on the decoded text of a JSON string ---
+  ExprPtr parse_bare_template();       // tokens from lex_template: the whole text is the template
+  ExprPtr parse_whole_expression();    // tokens from lex: one expression, then the end of the text
   bool parse_label(std::string& out, Range& range);  // a quoted block label, no templates
 
   // Fatal error: records it and makes every parse function return until the top level
@@ -62,6 +65,7 @@ class Parser {
   int depth() const { return depth_; }
 
  private:
+  ExprPtr parse_template_body(const Token& open, bool bare);
   void parse_top_item();
   void resync(size_t item_start);
   void parse_body_item(Body& body, bool single_line);

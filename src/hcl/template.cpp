@@ -244,9 +244,32 @@ void build_parts(Parser& p, std::vector<Raw>& raw, size_t& i, std::vector<Templa
 
 ExprPtr Parser::parse_template() {
   const Token& open = read();
+  return parse_template_body(open, false);
+}
+
+ExprPtr Parser::parse_bare_template() {
+  const Token start{Tok::OQuote, 0, 0};
+  return parse_template_body(start, true);
+}
+
+ExprPtr Parser::parse_whole_expression() {
+  NewlineMode nl(*this, false);
+  ExprPtr e = parse_expression();
+  if (failed_) return nullptr;
+  const Token& end = peek();
+  if (end.type != Tok::Eof) {
+    fail(end, "expected the end of the expression, found " + describe(end));
+    return nullptr;
+  }
+  return e;
+}
+
+// After the opening quote or heredoc introducer; `bare`: a template without delimiters, which
+// ends at the end of the text.
+ExprPtr Parser::parse_template_body(const Token& open, bool bare) {
   bool heredoc = open.type == Tok::OHeredoc;
   bool flush = heredoc && text_[open.begin + 2] == '-';
-  Tok closer = heredoc ? Tok::CHeredoc : Tok::CQuote;
+  Tok closer = bare ? Tok::Eof : heredoc ? Tok::CHeredoc : Tok::CQuote;
   auto e = make_expr(ExprKind::Template, range(open));
   e->heredoc = heredoc;
 

@@ -1,5 +1,5 @@
-// Loading modules: *.tf files in name order, the blocks that matter, variable values from
-// tfvars files and options, local child modules (guarded against cycles), files read by file().
+// Loading modules: *.tf and *.tf.json files in name order, the blocks that matter, variable values
+// from tfvars files and options, local child modules (guarded against cycles), files read by file().
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -107,12 +107,15 @@ void collect(Engine& e, ModuleState& m, const std::vector<hcl::File>& files) {
 
 }  // namespace
 
-// Parses the *.tf files of a directory once; empty when it has none.
+// Parses the *.tf and *.tf.json files of a directory once (as Terraform, both kinds in one name
+// order, JSON syntax for .tf.json); empty when it has none.
 static std::shared_ptr<const std::vector<hcl::File>> parse_dir(Engine& e, const std::string& dir) {
   if (auto it = e.parsed_dirs.find(dir); it != e.parsed_dirs.end()) return it->second;
   auto files = std::make_shared<std::vector<hcl::File>>();
   std::vector<const SourceFile*>& srcs = e.dir_sources[dir];
-  for (const std::string& name : files_in(dir, [](const std::string& n) { return ends_with(n, ".tf"); })) {
+  for (const std::string& name : files_in(dir, [](const std::string& n) {
+         return ends_with(n, ".tf") || hcl::is_json_syntax_path(n);
+       })) {
     const std::string path = join_path(dir, name);
     std::string err;
     const SourceFile* f = e.sources().load(path, err);
@@ -121,7 +124,7 @@ static std::shared_ptr<const std::vector<hcl::File>> parse_dir(Engine& e, const 
       continue;
     }
     srcs.push_back(f);
-    files->push_back(hcl::parse_file(*f));
+    files->push_back(hcl::parse_terraform_file(*f));
     e.pass_on(files->back().errors);
   }
   std::shared_ptr<const std::vector<hcl::File>> shared = files;

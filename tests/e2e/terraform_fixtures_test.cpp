@@ -109,18 +109,65 @@ TEST_CASE("terraform: the deploying account's assumption is said once, on stderr
   CHECK(run.exit_code == 1);
 }
 
-TEST_CASE("terraform: a .tf.json file is not read yet, and the run says so as a warning") {
+TEST_CASE("terraform: a .tf.json file is read as Terraform configuration, never as a policy") {
   const fs::path dir = fs::temp_directory_path() / "threegate-e2e-tf-json";
   fs::remove_all(dir);
   fs::create_directories(dir);
-  std::ofstream(dir / "main.tf.json") << R"({"resource": {"aws_kms_key": {"k": {"description": "x"}}}})";
+  fs::copy_file(fs::path(THREEGATE_SOURCE_DIR) / "fixtures/terraform/16-json-syntax/main.tf.json", dir / "main.tf.json");
   for (const std::string input : {dir.string(), (dir / "main.tf.json").string()}) {
     CAPTURE(input);
+    const auto report = e2e::threegate_json("check --format json " + input);
+    REQUIRE(report.is_object());
+    CHECK(findings_of(report, dir.string()) ==
+          std::vector<std::string>{"TG102 main.tf.json:41", "TG201 main.tf.json:37", "TG201 main.tf.json:71"});
     const auto run = e2e::threegate("check " + input);
-    CHECK(run.exit_code == 1);  // what the file holds is not checked: never a clean run
-    CHECK(run.out.find("warning TG405") != std::string::npos);
-    CHECK(run.out.find("Terraform JSON syntax (.tf.json) is not read yet") != std::string::npos);
+    CHECK(run.exit_code == 1);  // the TG102 error
+    CHECK(run.out.find("TG405") == std::string::npos);
+    CHECK(run.out.find("not read yet") == std::string::npos);
     CHECK(run.out.find("not a policy document") == std::string::npos);
   }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("terraform: .tf and .tf.json files of one module refer to each other") {
+  const fs::path dir = fs::temp_directory_path() / "threegate-e2e-tf-mixed";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  // The key (JSON syntax) reads local.region from the .tf file; the secret (native syntax) uses
+  // the key and the variable of the .tf.json file. us-east-1 is the wrong region: TG102.
+  std::ofstream(dir / "keys.tf.json") << R"J({
+  "provider": {"aws": {"region": "eu-west-1"}},
+  "variable": {"consumer_account_id": {"type": "string", "default": "222222222222"}},
+  "resource": {"aws_kms_key": {"secrets": {
+    "policy": "${jsonencode({Version = \"2012-10-17\", Statement = [{Sid = \"Consumer\", Effect = \"Allow\", Principal = {AWS = \"arn:aws:iam::${var.consumer_account_id}:root\"}, Action = \"kms:Decrypt\", Resource = \"*\", Condition = {StringEquals = {\"kms:ViaService\" = \"secretsmanager.${local.region}.amazonaws.com\"}}}]})}"
+  }}}
+}
+)J";
+  std::ofstream(dir / "secret.tf") << R"(locals {
+  region = "us-east-1"
+}
+
+resource "aws_secretsmanager_secret" "api" {
+  name       = "api"
+  kms_key_id = aws_kms_key.secrets.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "ConsumerRead"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${var.consumer_account_id}:root" }
+      Action    = "secretsmanager:GetSecretValue"
+      Resource  = "*"
+    }]
+  })
+}
+)";
+  const auto report = e2e::threegate_json("check --format json " + dir.string());
+  REQUIRE(report.is_object());
+  CHECK(findings_of(report, dir.string()) == std::vector<std::string>{"TG102 keys.tf.json:5", "TG201 keys.tf.json:5",
+                                                                     "TG201 secret.tf:13", "TG301 keys.tf.json:5"});
+  const auto run = e2e::threegate("check " + dir.string());
+  CHECK(run.out.find("keys.tf.json:5:253: error TG102") != std::string::npos);  // at `\"kms:ViaService\"`
+  CHECK(run.out.find("in 2 files") != std::string::npos);
   fs::remove_all(dir);
 }
