@@ -53,8 +53,13 @@ int run_check(const CheckArgs& args) {
   options.var_files = args.var_files;
   options.plan_source = args.plan_source;
   if (!options.plan_source.empty() && !std::filesystem::is_directory(options.plan_source)) {
-    std::cerr << "threegate: --source " << options.plan_source << ": no such folder\n";
-    return 2;
+    // A .tf file given stands for its folder, as on the command line.
+    const std::filesystem::path p(options.plan_source);
+    if (!std::filesystem::is_regular_file(p) || !(p.extension() == ".tf" || p.string().ends_with(".tf.json"))) {
+      std::cerr << "threegate: --source " << options.plan_source << ": no such folder\n";
+      return 2;
+    }
+    options.plan_source = p.parent_path().empty() ? "." : p.parent_path().string();
   }
   for (const std::string& v : args.vars) {
     const size_t eq = v.find('=');

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -75,6 +76,16 @@ void relocate(Value& v, Range at) {
     relocate(*copy, at);
     v.encoded_from = std::move(copy);
   }
+}
+
+// A value with no part known only after apply.
+bool fully_known(const Value& v) {
+  if (v.is_unknown() || has_symbol(v.text)) return false;
+  for (const auto& i : v.items)
+    if (!fully_known(i)) return false;
+  for (const auto& [k, m] : v.members)
+    if (!fully_known(m)) return false;
+  return true;
 }
 
 // Equal values, ranges aside; JSON texts are equal when they encode the same document.
@@ -191,6 +202,14 @@ Value with_unknowns(const JsonValue& v, const JsonValue* unknown, const std::str
         out.members.emplace_back(m.key, with_unknowns(m.value, member(unknown, m.key), path + "." + m.key));
         out.key_ranges.push_back(m.key_range);
       }
+      // A member known only after apply is left out of the values and marked in after_unknown.
+      if (unknown && unknown->is_object())
+        for (const auto& m : unknown->members)
+          if (is_true(&m.value) && !v.find(m.key)) {
+            out.members.emplace_back(m.key, unknown_value(path + "." + m.key, path + "." + m.key + " is known only after apply",
+                                                          v.range));
+            out.key_ranges.push_back(v.range);
+          }
       return out;
     default: return plan_value(v);
   }
@@ -236,6 +255,8 @@ TerraformJsonKind terraform_json_kind(const JsonValue& doc) {
   for (const char* key : {"planned_values", "resource_changes", "configuration", "prior_state"})
     if (doc.find(key)) return TerraformJsonKind::Plan;
   if (doc.find("values") || doc.find("terraform_version")) return TerraformJsonKind::State;
+  // `terraform show -json` of an empty state is {"format_version": "1.0"}.
+  if (doc.members.size() == 1) return TerraformJsonKind::State;
   return TerraformJsonKind::None;
 }
 
@@ -291,13 +312,23 @@ PlanFacts plan_facts(const JsonValue& doc) {
   if (const JsonValue* vars = member(&doc, "variables"); vars && vars->is_object())
     for (const auto& m : vars->members)
       if (const JsonValue* v = member(&m.value, "value")) facts.variables.emplace_back(m.key, plan_value(*v));
-  auto caller = [&](const JsonValue& r, const std::string&) {
-    if (facts.account.empty() && string_member(&r, "mode") == "data" && string_member(&r, "type") == "aws_caller_identity")
-      facts.account = string_member(member(&r, "values"), "account_id");
+  // data "aws_caller_identity" of the root module read with the default aws provider: another
+  // provider (an alias assuming a role elsewhere) may see another account. Identities that
+  // disagree leave the account unknown.
+  std::map<std::string, std::string> provider_of;  // "data.aws_caller_identity.x" → provider_config_key
+  if (const JsonValue* rs = member(member(member(&doc, "configuration"), "root_module"), "resources"); rs && rs->is_array())
+    for (const auto& r : rs->items) provider_of[string_member(&r, "address")] = string_member(&r, "provider_config_key");
+  std::set<std::string> accounts;
+  auto caller = [&](const JsonValue& r, const std::string& module) {
+    if (!module.empty() || string_member(&r, "mode") != "data" || string_member(&r, "type") != "aws_caller_identity") return;
+    const auto p = provider_of.find(string_member(&r, "address"));
+    if (p != provider_of.end() && !p->second.empty() && p->second != "aws") return;
+    if (std::string a = string_member(member(&r, "values"), "account_id"); !a.empty()) accounts.insert(a);
   };
   each_resource(member(member(member(&doc, "prior_state"), "values"), "root_module"), "", caller);
   each_resource(member(member(&doc, "values"), "root_module"), "", caller);
-  if (facts.account.empty()) {
+  if (accounts.size() == 1) facts.account = *accounts.begin();
+  if (facts.account.empty() && accounts.empty()) {
     const JsonValue* ids = member(member(member(member(member(&doc, "configuration"), "provider_config"), "aws"),
                                          "expressions"),
                                   "allowed_account_ids");
@@ -344,6 +375,20 @@ class PlanView final : public ResourceView {
     };
     if (Unread u = each_resource(member(member(member(&doc, "prior_state"), "values"), "root_module"), "", add_data); u.at)
       say(Severity::Warning, "prior_state: " + u.why, u.at->range);
+    // Resources of the source the plan does not have: a stale plan, or other code. Said, since
+    // they are analyzed only through the plan.
+    if (source_) {
+      std::vector<const ResourceInstance*> missing;
+      for (const ResourceInstance& si : source_->instances())
+        if (si.mode == "managed" && !si.unknown_expansion && !seen_.count(si.address)) missing.push_back(&si);
+      if (!missing.empty())
+        say(Severity::Warning,
+            std::to_string(missing.size()) + (missing.size() == 1 ? " resource" : " resources") +
+                " of the .tf files read as the plan's source " + (missing.size() == 1 ? "is" : "are") +
+                " not in the plan (" + missing.front()->address + (missing.size() > 1 ? ", …" : "") +
+                "): is the plan stale, or made from other code? They are not analyzed",
+            missing.front()->header);
+    }
   }
 
   const std::vector<ResourceInstance>& instances() const override { return instances_; }
@@ -481,7 +526,8 @@ class PlanView final : public ResourceView {
     const JsonValue* values = nullptr;   // the resource's `values`
     const JsonValue* unknown = nullptr;  // its change's after_unknown
     const JsonValue* config = nullptr;   // its configuration block (expressions, provider_config_key)
-    std::string address, module_address, config_module, base, key;
+    bool forgotten = false;              // no longer managed: read from `before`, not configuration
+    std::string address, type, module_address, config_module, base, key;
     const ResourceInstance* source = nullptr;  // the same instance in the .tf source
   };
   struct Nested {
@@ -514,12 +560,18 @@ class PlanView final : public ResourceView {
   Value read(const Res& owner, const Slot& s, std::string_view name) const {
     const bool has_source = s.source || s.source_block;
     const JsonValue* known = member(s.values, name);
-    const JsonValue* unknown = member(s.unknown, name);
+    // after_unknown `true` for the whole object: every attribute is known only after apply.
+    const JsonValue* unknown = is_true(s.unknown) ? s.unknown : member(s.unknown, name);
     const std::string path = s.path + "." + std::string(name);
+    const JsonValue* expr = member(s.exprs, name);  // the plan's configuration sets it
     if (is_true(unknown)) {
-      // Null from the source: the configuration does not set it, AWS computes it.
-      if (has_source) return from_source(s, name);
-      const JsonValue* expr = member(s.exprs, name);
+      if (has_source) {
+        // Null from the source: the configuration does not set it, AWS computes it — unless the
+        // plan's own configuration sets it, and then the source is not the plan's code.
+        Value sv = from_source(s, name);
+        if (!sv.is_null() || !expr) return sv;
+        mismatch(path, "is set in the plan's configuration but not in the .tf files", s.header);
+      }
       if (s.exprs && !expr) return Value{};
       if (expr && !owner.address.empty())
         if (auto v = referenced(owner, *expr, name, s.header)) return *v;
@@ -531,11 +583,14 @@ class PlanView final : public ResourceView {
       // An argument that is one reference (kms_key_id = module.kms.key_arn) is named by it.
       return unknown_value(!culprit.empty() && !document_attribute(name) ? culprit : path, why, s.header);
     }
-    if (!known || known->is_null()) return has_source ? from_source(s, name) : Value{};
+    if (known && known->is_null()) return Value{};  // the plan knows it is not set
+    if (!known) return has_source ? from_source(s, name) : Value{};
     // What the configuration does not set is AWS's (or another resource's) to fill: a secret's
     // policy read back from its aws_secretsmanager_secret_policy, a role's managed_policy_arns
-    // read back from its attachments. Counting those would count the same policy twice.
-    if (!has_source && s.exprs && !member(s.exprs, name)) return Value{};
+    // read back from its attachments. Counting those would count the same policy twice. A key
+    // has one policy, though: the one the plan reads back is the one in force.
+    const bool read_back_in_force = owner.type == "aws_kms_key" && name == "policy";
+    if (!has_source && s.exprs && !expr && !read_back_in_force) return Value{};
     Value v = with_unknowns(*known, unknown, path);
     if (looks_like_document(*known)) {
       JsonParseResult doc = parse_embedded_json(*known);
@@ -543,10 +598,28 @@ class PlanView final : public ResourceView {
     }
     if (has_source) {
       Value sv = from_source(s, name);
-      if (sv.is_null() || same(sv, v)) return sv;
+      if (same(sv, v)) return sv;
+      if (sv.is_null()) {
+        if (!expr) return read_back_in_force ? v : sv;
+        mismatch(path, "is set in the plan's configuration but not in the .tf files", s.header);
+        return v;
+      }
+      // The source may not know what the plan knows (a value known only after apply in the .tf
+      // files); a value both know, and that differs, says the source is other code.
+      if (fully_known(sv)) {
+        mismatch(path, "has another value in the .tf files", s.header);
+        return v;
+      }
       relocate(v, source_range(s, name));
     }
     return v;
+  }
+
+  void mismatch(const std::string& path, const std::string& what, Range at) const {
+    say(Severity::Warning,
+        "the .tf files read as the plan's source do not match it: " + path + " " + what +
+            " (are they the code the plan was made from?); the plan's value is read",
+        at);
   }
 
   // An argument known only after apply whose expression references one attribute of one
@@ -562,10 +635,11 @@ class PlanView final : public ResourceView {
     for (const auto& ref : refs->items) {
       if (!ref.is_string()) return std::nullopt;
       const std::string& t = ref.text;
-      if (t == "count.index" || t.rfind("each.", 0) == 0) {
+      if (t == "count.index" || t == "each.key") {
         same_key = true;
         continue;
       }
+      if (t.rfind("each.", 0) == 0 || t.rfind("count.", 0) == 0) return std::nullopt;  // each.value: any key
       auto parsed = parse_reference(t);
       if (!parsed) return std::nullopt;  // a variable, a local, a module output: not a resource
       if (parsed->second.empty()) {  // the resource as a whole, listed with its attribute
@@ -648,8 +722,9 @@ class PlanView final : public ResourceView {
     if (key.empty()) key = "aws";
     const JsonValue* providers = member(member(&doc_, "configuration"), "provider_config");
     const JsonValue* p = member(providers, key);
+    // Terraform 0.12–0.14 wrote a module's key as "module_name:aws"; a module that passes no
+    // provider inherits the default one, whose key is then "aws".
     if (!p && key.find(':') != std::string::npos) p = member(providers, key.substr(key.rfind(':') + 1));
-    if (!p) p = member(providers, "aws");  // a module inherits the default provider
     const std::string alias = string_member(p, "alias");
     const std::string name = alias.empty() ? "provider.aws.region" : "provider.aws." + alias + ".region";
     const JsonValue* region = member(member(p, "expressions"), "region");
@@ -679,7 +754,9 @@ class PlanView final : public ResourceView {
     if (!changes || !changes->is_array()) return;
     for (const auto& c : changes->items) {
       const std::string address = string_member(&c, "address");
-      if (address.empty()) continue;
+      // A deposed object (left by a failed create_before_destroy) shares the address of the
+      // object in force; its change (a delete) is not that object's.
+      if (address.empty() || c.find("deposed")) continue;
       changes_[address] = &c;
     }
   }
@@ -701,6 +778,7 @@ class PlanView final : public ResourceView {
     if (mode.empty()) mode = address.rfind("data.", 0) == 0 || address.find(".data.") != std::string::npos ? "data" : "managed";
     Res res;
     res.address = address;
+    res.type = type;
     res.module_address = module_address;
     res.config_module = without_keys(module_address);
     res.base = (mode == "data" ? "data." : "") + type + "." + name;
@@ -735,6 +813,22 @@ class PlanView final : public ResourceView {
                 " in resource_changes (was it edited by hand?); planned_values is read",
             member(&r, "type") ? member(&r, "type")->range : r.range);
       const JsonValue* actions = member(change, "actions");
+      bool forget = false;
+      if (actions && actions->is_array())
+        for (const auto& a : actions->items) forget = forget || (a.is_string() && a.text == "forget");
+      if (forget) {
+        // Terraform stops managing it (removed { lifecycle { destroy = false } }): it stays in
+        // AWS as it is, which is what `before` holds.
+        const JsonValue* before = member(change, "before");
+        if (!before || !before->is_object()) {
+          say(Severity::Warning, address + " leaves Terraform's management and the plan does not say its state: not read",
+              r.range);
+          return;
+        }
+        res.values = before;
+        res.unknown = nullptr;
+        res.forgotten = true;
+      }
       if (actions && actions->is_array() && actions->items.size() == 1 && actions->items[0].is_string() &&
           actions->items[0].text == "delete") {
         say(Severity::Warning,
@@ -744,7 +838,8 @@ class PlanView final : public ResourceView {
         return;
       }
     }
-    res.config = config_.count(res.config_module + "\n" + res.base) ? config_[res.config_module + "\n" + res.base] : nullptr;
+    if (!res.forgotten)
+      res.config = config_.count(res.config_module + "\n" + res.base) ? config_[res.config_module + "\n" + res.base] : nullptr;
     if (auto s = source_by_address_.find(address); s != source_by_address_.end()) res.source = s->second;
     ResourceInstance i;
     i.address = address;
