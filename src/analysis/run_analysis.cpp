@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 #include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -109,34 +110,65 @@ void run_analysis(Analysis& a) {
   // Values known only after apply are written as Terraform writes them: a resource by its
   // address (aws_secretsmanager_secret.db), other values as ${aws_kms_key.k.key_id}. The fix
   // keeps ARNs: it is policy text.
+  // Each name is found through the last symbol of its ARN (a fresh id, unique to the resource),
+  // so the work grows with the symbols of a message, not with the number of resources.
   std::sort(a.names.begin(), a.names.end(), [](const auto& x, const auto& y) { return x.first.size() > y.first.size(); });
+  struct Name {
+    size_t offset;  // of the symbol in the ARN
+    const std::pair<std::string, std::string>* name;
+  };
+  std::unordered_map<std::string, std::vector<Name>> by_symbol;  // encoded symbol → names, longest first
+  for (const auto& n : a.names) {
+    const auto symbols = symbols_in(n.first);
+    if (symbols.empty()) continue;
+    const SymbolRef& last = symbols.back();
+    by_symbol[n.first.substr(last.begin, last.end - last.begin)].push_back(Name{last.begin, &n});
+  }
   auto named = [&](std::string& s) {
     if (!has_symbol(s)) return;
-    for (const auto& [arn, address] : a.names)
-      for (size_t at = s.find(arn); at != std::string::npos; at = s.find(arn, at + address.size()))
-        s.replace(at, arn.size(), address);
+    std::string out;
+    size_t copied = 0;
+    for (const SymbolRef& sym : symbols_in(s)) {
+      if (sym.begin < copied) continue;  // inside a name already replaced
+      auto it = by_symbol.find(s.substr(sym.begin, sym.end - sym.begin));
+      if (it == by_symbol.end()) continue;
+      for (const Name& n : it->second) {
+        const std::string& arn = n.name->first;
+        if (sym.begin < n.offset || sym.begin - n.offset < copied) continue;
+        const size_t start = sym.begin - n.offset;
+        if (s.compare(start, arn.size(), arn) != 0) continue;
+        out.append(s, copied, start - copied);
+        out += n.name->second;
+        copied = start + arn.size();
+        break;
+      }
+    }
+    if (copied == 0) return;
+    out.append(s, copied, std::string::npos);
+    s = std::move(out);
   };
   // A resource whose ARN is known is named by its address too, in the message only (the
   // principal and resource fields keep the ARN: fingerprints and baselines use them).
-  std::sort(a.labels.begin(), a.labels.end(), [](const auto& x, const auto& y) { return x.first.size() > y.first.size(); });
-  a.labels.erase(std::unique(a.labels.begin(), a.labels.end()), a.labels.end());
+  std::unordered_map<std::string, std::string> label_of(a.labels.begin(), a.labels.end());
   auto labelled = [&](std::string& s) {
     std::string out;
-    for (size_t at = 0; at < s.size();) {
-      const auto hit = s.compare(at, 4, "arn:") != 0
-                           ? a.labels.end()
-                           : std::find_if(a.labels.begin(), a.labels.end(), [&](const auto& l) {
-                               const size_t end = at + l.first.size();
-                               return s.compare(at, l.first.size(), l.first) == 0 &&
-                                      (end == s.size() || !std::isalnum(static_cast<unsigned char>(s[end])));
-                             });
-      if (hit != a.labels.end()) {
-        out += hit->second + " (" + hit->first + ")";
-        at += hit->first.size();
-      } else {
-        out += s[at++];
-      }
+    size_t copied = 0;
+    for (size_t at = s.find("arn:"); at != std::string::npos; at = s.find("arn:", at + 4)) {
+      // The ARN runs to the first character no ARN in a message holds; a full stop or colon
+      // that ends the sentence is not part of it.
+      size_t end = s.find_first_of(" \"'(),;\n", at);
+      if (end == std::string::npos) end = s.size();
+      auto it = label_of.find(s.substr(at, end - at));
+      while (it == label_of.end() && end > at + 4 && (s[end - 1] == '.' || s[end - 1] == ':'))
+        it = label_of.find(s.substr(at, --end - at));
+      if (it == label_of.end()) continue;
+      out.append(s, copied, at - copied);
+      out += it->second + " (" + it->first + ")";
+      copied = end;
+      at = end - 4;  // the next search starts after this ARN
     }
+    if (copied == 0) return;
+    out.append(s, copied, std::string::npos);
     s = std::move(out);
   };
   // Suppressed findings too: --show-suppressed lists them.
