@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -463,12 +464,23 @@ class PlanView final : public ResourceView {
     // blocks are read from the values even when the configuration does not list them: a
     // dynamic block is not in a plan's configuration.
     if (r.config && !exprs && !r.source && i.type == "aws_iam_role" && type == "inline_policy") return out;
+    const size_t expr_count = exprs && exprs->is_array() ? exprs->items.size() : 0;
     for (size_t k = 0; k < list->items.size(); ++k) {
       const JsonValue& item = list->items[k];
+      // Blocks such as `replica` are sets: the plan lists them in its own order, not the code's.
+      // Pair them by the attribute that tells them apart, by position only when none does.
+      const auto e = pair_block(item, k, list->items.size(), expr_count, [&](size_t j) -> std::optional<std::string> {
+        const JsonValue* c = member(member(&exprs->items[j], block_key(item)), "constant_value");
+        return c && c->is_string() ? std::optional<std::string>(c->text) : std::nullopt;
+      });
+      const auto src = pair_block(item, k, list->items.size(), source_blocks.size(), [&](size_t j) -> std::optional<std::string> {
+        const Value v = source_->attribute(source_blocks[j], block_key(item));
+        return v.is_string() && !has_symbol(v.text) ? std::optional<std::string>(v.text) : std::nullopt;
+      });
       Nested n{i.id, &item, unknown && unknown->is_array() && k < unknown->items.size() ? &unknown->items[k] : nullptr,
-               exprs && exprs->is_array() && k < exprs->items.size() ? &exprs->items[k] : nullptr,
-               r.address + "." + std::string(type) + "[" + std::to_string(k) + "]", std::nullopt};
-      if (k < source_blocks.size() && source_blocks.size() == list->items.size()) n.source = source_blocks[k];
+               e ? &exprs->items[*e] : nullptr, r.address + "." + std::string(type) + "[" + std::to_string(k) + "]",
+               std::nullopt};
+      if (src) n.source = source_blocks[*src];
       const Range at = n.source ? n.source->range : item.range;
       out.push_back(nest(std::move(n), at));
     }
@@ -613,6 +625,26 @@ class PlanView final : public ResourceView {
       relocate(v, source_range(s, name));
     }
     return v;
+  }
+
+  // The attribute that tells blocks of a set apart: a replica's region, an inline policy's name.
+  static std::string_view block_key(const JsonValue& item) {
+    for (const char* key : {"region", "name"})
+      if (const JsonValue* v = member(&item, key); v && v->is_string()) return key;
+    return "";
+  }
+
+  // The candidate (of `count`) that block `k` of the plan's `total` pairs with: the one whose
+  // key attribute has the same value, or, when the block has none, the one at the same place
+  // if both lists are as long.
+  static std::optional<size_t> pair_block(const JsonValue& item, size_t k, size_t total, size_t count,
+                                          const std::function<std::optional<std::string>(size_t)>& key_of) {
+    const std::string_view key = block_key(item);
+    if (key.empty()) return k < count && count == total ? std::optional<size_t>(k) : std::nullopt;
+    const std::string& want = member(&item, key)->text;
+    for (size_t j = 0; j < count; ++j)
+      if (key_of(j) == want) return j;
+    return std::nullopt;
   }
 
   void mismatch(const std::string& path, const std::string& what, Range at) const {
