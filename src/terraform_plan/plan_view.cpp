@@ -657,10 +657,12 @@ class PlanView final : public ResourceView {
   // An argument known only after apply whose expression references one attribute of one
   // resource (kms_key_id = aws_kms_key.k.arn): that resource's attribute, as the .tf reader
   // renders it, so that the secret and the key meet.
-  std::optional<Value> referenced(const Res& owner, const JsonValue& expr, std::string_view name, Range at) const {
-    if (document_attribute(name)) return std::nullopt;
+  std::optional<Value> referenced(const Res& owner, const JsonValue& expr, std::string_view name, Range at,
+                                  int depth = 0) const {
+    if (document_attribute(name) || depth > 16) return std::nullopt;
     const JsonValue* refs = member(&expr, "references");
     if (!refs || !refs->is_array()) return std::nullopt;
+    if (auto v = through_module(owner, *refs, name, at, depth)) return v;
     std::set<std::pair<std::string, std::string>> attrs;  // (resource with key, attribute)
     std::set<std::string> bare;                           // resources listed alone
     bool same_key = false;
@@ -772,8 +774,68 @@ class PlanView final : public ResourceView {
     return v;
   }
 
+  // A reference to a module's output (kms_key_id = module.kms.key_arn), or, inside a module, to
+  // one of its variables: the expression the output or the module call gives, read in that
+  // module's scope. Modules called with count or for_each are left unknown (their instance is
+  // not told by the reference).
+  std::optional<Value> through_module(const Res& owner, const JsonValue& refs, std::string_view name, Range at,
+                                      int depth) const {
+    std::string output_ref, var_ref;
+    for (const auto& ref : refs.items) {
+      if (!ref.is_string()) return std::nullopt;
+      const std::string& t = ref.text;
+      if (t.rfind("module.", 0) == 0) {
+        if (std::count(t.begin(), t.end(), '.') >= 2) {
+          if (!output_ref.empty() && output_ref != t) return std::nullopt;
+          output_ref = t;
+        }
+      } else if (t.rfind("var.", 0) == 0) {
+        if (!var_ref.empty() && var_ref != t) return std::nullopt;
+        var_ref = t;
+      } else {
+        return std::nullopt;  // something else too: not one value passed through
+      }
+    }
+    if (!output_ref.empty() && var_ref.empty()) {
+      const size_t dot = output_ref.find('.', 7);
+      const std::string call = output_ref.substr(7, dot - 7), output = output_ref.substr(dot + 1);
+      if (call.find('[') != std::string::npos || output.find_first_of(".[") != std::string::npos) return std::nullopt;
+      const std::string path = (owner.config_module.empty() ? "" : owner.config_module + ".") + "module." + call;
+      auto m = modules_.find(path);
+      if (m == modules_.end()) return std::nullopt;
+      const JsonValue* e = member(member(member(m->second, "outputs"), output), "expression");
+      if (!e) return std::nullopt;
+      Res inner;
+      inner.address = owner.address;
+      inner.module_address = (owner.module_address.empty() ? "" : owner.module_address + ".") + "module." + call;
+      inner.config_module = path;
+      if (!instances_in_module(inner.module_address)) return std::nullopt;  // count / for_each: keyed
+      return referenced(inner, *e, name, at, depth + 1);
+    }
+    if (!var_ref.empty() && output_ref.empty() && !owner.config_module.empty()) {
+      const size_t last = owner.config_module.rfind("module.");
+      const std::string parent = last == 0 ? "" : owner.config_module.substr(0, last - 1);
+      const std::string call = owner.config_module.substr(last + 7);
+      auto m = modules_.find(parent);
+      if (m == modules_.end() || owner.module_address.back() == ']') return std::nullopt;
+      const JsonValue* e = member(member(member(member(m->second, "module_calls"), call), "expressions"), var_ref.substr(4));
+      if (!e) return std::nullopt;
+      Res outer;
+      outer.address = owner.address;
+      const size_t cut = owner.module_address.rfind(".module.");
+      outer.module_address = cut == std::string::npos ? "" : owner.module_address.substr(0, cut);
+      outer.config_module = parent;
+      return referenced(outer, *e, name, at, depth + 1);
+    }
+    return std::nullopt;
+  }
+
+  // Whether the plan has resources in a module instance of exactly this address.
+  bool instances_in_module(const std::string& module_address) const { return module_addresses_.count(module_address) > 0; }
+
   void index_configuration(const JsonValue* module, const std::string& path, int depth) {
     if (!module || depth > 64) return;
+    modules_[path] = module;
     if (const JsonValue* rs = member(module, "resources"); rs && rs->is_array())
       for (const auto& r : rs->items) config_[path + "\n" + string_member(&r, "address")] = &r;
     if (const JsonValue* calls = member(module, "module_calls"); calls && calls->is_object())
@@ -883,6 +945,7 @@ class PlanView final : public ResourceView {
     else if (const JsonMember* a = r.find_member("address")) i.header = span(a->key_range, a->value.range);
     else i.header = r.range;
     by_base_[module_address + "\n" + res.base].push_back(i.id);
+    module_addresses_.insert(module_address);
     res_.push_back(std::move(res));
     instances_.push_back(std::move(i));
   }
@@ -904,6 +967,8 @@ class PlanView final : public ResourceView {
   std::unordered_map<std::string, const ResourceInstance*> source_by_address_;
   std::unordered_map<std::string, const JsonValue*> config_;   // "module path\nlocal address"
   std::unordered_map<std::string, const JsonValue*> changes_;  // by address
+  std::unordered_map<std::string, const JsonValue*> modules_;  // configuration modules by path ("" = root)
+  std::set<std::string> module_addresses_;                      // module instances that hold resources
   std::unordered_map<std::string, std::vector<size_t>> by_base_;  // "module address\nbase" → instances
   std::set<std::string> seen_;
   bool prior_state_pass_ = false;  // reading prior_state: a data source already read is no news

@@ -227,3 +227,71 @@ TEST_CASE("terraform plans: every plan of the corpus is read without a crash") {
   const auto mixed = check_file("checkov/plan_kms_iam_mixed.tfplan.json");
   CHECK(messages_of(mixed).find("AmazonEKSClusterPolicy is not defined in this configuration") != std::string::npos);
 }
+
+namespace {
+
+nlohmann::json check_case(const std::string& name) {
+  return e2e::threegate_json("check --format json fixtures/terraform-plans/cases/" + name);
+}
+
+size_t count_rule(const nlohmann::json& report, const std::string& rule, const std::string& part = "") {
+  size_t n = 0;
+  for (const auto& f : report["findings"])
+    if (f["rule_id"] == rule && f.value("message", "").find(part) != std::string::npos) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("terraform plans: the shapes Terraform writes that are easy to misread") {
+  // A deposed object shares the address of the object in force: its delete is not that object's.
+  const auto deposed = check_case("deposed.plan.json");
+  CHECK(messages_of(deposed).find("contradicts itself") == std::string::npos);
+  CHECK(messages_of(deposed).find("not created by this configuration") == std::string::npos);
+  CHECK(count_rule(deposed, "TG109") == 1);
+  // after_unknown `true` for a whole resource: its policy is unknown, never the default one.
+  const auto whole = check_case("whole-object-unknown.plan.json");
+  CHECK(count_rule(whole, "TG102") == 0);
+  CHECK(count_rule(whole, "TG405", "the policy of aws_kms_key.secrets cannot be known before apply") == 1);
+  // kms_key_id = aws_kms_key.k[each.value].arn names another instance's key: unknown, not "mine".
+  const auto each = check_case("each-value.plan.json");
+  CHECK(count_rule(each, "TG102") == 0);
+  CHECK(count_rule(each, "TG405", "known only after apply") == 2);
+  // A map member known only after apply (a grant's SecretARN constraint) is not dropped.
+  const auto grant = check_case("partially-unknown-map.plan.json");
+  CHECK(count_rule(grant, "TG109", "encryption_context_subset.SecretARN") == 1);
+  // Replicas are a set: paired with the configuration by region, whatever the order.
+  const auto replicas = check_case("replica-order.plan.json");
+  CHECK(count_rule(replicas, "TG107") == 1);
+  CHECK(count_rule(replicas, "TG107", "replica in us-west-2") == 1);
+  CHECK(count_rule(replicas, "TG108") == 0);
+  // Only the default provider's caller identity is the deploying account.
+  const auto callers = check_case("two-caller-identities.plan.json");
+  CHECK(count_rule(callers, "TG101", "allows only account 111111111111") == 1);
+  CHECK(messages_of(callers).find("999999999999") == std::string::npos);
+}
+
+TEST_CASE("terraform plans: references through modules reach the resource") {
+  // kms_key_id = module.kms.key_arn, the output being aws_kms_key.this.arn: that key, whose
+  // policy does not let the reader decrypt.
+  const auto output = check_case("module-output.plan.json");
+  CHECK(count_rule(output, "TG102", "module.kms.aws_kms_key.this") == 1);
+  // Inside module.app, kms_key_id = var.key_arn, given aws_kms_key.k.arn by the root.
+  const auto variable = check_case("module-variable.plan.json");
+  CHECK(count_rule(variable, "TG102", "the key policy of aws_kms_key.k") == 1);
+}
+
+TEST_CASE("terraform plans: a source that is not the plan's code is said, never trusted in silence") {
+  const auto wrong = e2e::threegate_json(
+      "check --format json --source fixtures/terraform/12-kms-grant fixtures/terraform-plans/15-policy-known-after-apply.plan.json");
+  REQUIRE(wrong.is_object());
+  CHECK(count_rule(wrong, "TG405", "do not match it: aws_kms_key.app.policy is set in the plan's configuration") == 1);
+  CHECK(count_rule(wrong, "TG405", "not in the plan (aws_kms_grant.") == 1);
+  // The key's policy stays unknown: not the default policy the wrong source would give.
+  CHECK(count_rule(wrong, "TG405", "the policy of aws_kms_key.app cannot be known before apply") == 1);
+  // A .tf file given as --source stands for its folder.
+  const auto file = e2e::threegate_json("check --format json --source fixtures/terraform/15-policy-known-after-apply/main.tf "
+                                        "fixtures/terraform-plans/15-policy-known-after-apply.plan.json");
+  REQUIRE(file.is_object());
+  CHECK(rules_of(file) == std::vector<std::string>{"TG103", "TG201"});
+}
