@@ -93,3 +93,16 @@ resource "aws_iam_role" "r" {
   CHECK(t.addresses().size() == 100);
   CHECK_FALSE(t.said("evaluation stopped"));
 }
+
+// Found by fuzz_terraform (a timeout of the sanitizer build on a loaded machine): fragments of
+// the fixtures spliced around the nested for expressions. Syntax errors and the budget both
+// reported, in bounded time.
+TEST_CASE("terraform budget: the fuzzer's spliced input stops at the value budget") {
+  Loaded t("tf-budget-fuzz");
+  const Diagnostic* d = t.budget();
+  REQUIRE(d);
+  CHECK(d->rule_id == "TG405");
+  size_t syntax = 0;
+  for (const auto& x : t.diags) syntax += x.rule_id == "TG404";
+  CHECK(syntax >= 1);
+}
