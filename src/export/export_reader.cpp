@@ -6,6 +6,8 @@
 //     policy* takes its place, one that may allow and may deny anything (its statements hinge on
 //     a condition key nobody sets), so the evaluator answers "depends" wherever it could matter
 //     and an explicit deny elsewhere still decides.
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -165,8 +167,10 @@ class ExportReader {
     std::string principal = kind == PolicyKind::SecretPolicy || kind == PolicyKind::KeyPolicy || kind == PolicyKind::Rcp
                                 ? R"("Principal": "*", )"
                                 : "";
-    std::string statement = "{\"Effect\": \"%s\", " + principal + R"("Action": "*", "Resource": "*", "Condition": {"StringEquals": {")" +
-                            key + R"(": "known"}}})";
+    // The key holds names from the export (a secret's ARN may hold any character): escaped.
+    std::string statement = "{\"Effect\": \"%s\", " + principal + R"("Action": "*", "Resource": "*", "Condition": {"StringEquals": {)" +
+                            nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                            R"(: "known"}}})";
     std::string allow = statement, deny = statement;
     allow.replace(allow.find("%s"), 2, "Allow");
     deny.replace(deny.find("%s"), 2, "Deny");
@@ -174,6 +178,8 @@ class ExportReader {
     const SourceFile* f = a_.sources.add(std::string(kUnknownPrefix) + what + ">", text);
     Diagnostics ignored;  // well formed by construction
     std::optional<Policy> p = parse_policy_file(*f, kind, ignored);
+    if (!p && what != "unreadable") return unknown_policy(kind, "unreadable", name);  // never expected
+    if (!p) return Policy{};
     p->name = name;
     return std::move(*p);
   }

@@ -146,3 +146,19 @@ TEST_CASE("hostile: folders with symlink loops, unreadable files and folders, a 
     CHECK(contains(b.out, "more than the limit of 64 MiB"));
   }
 }
+
+// Found by fuzz_export: a secret whose ARN holds a quote and whose resource policy is missing
+// made the stand-in "unknown policy" unparsable, and the reader wrote through an empty optional.
+TEST_CASE("hostile: an export secret whose name holds quotes and backslashes") {
+  TempDir t;
+  fs::copy(fs::path(THREEGATE_SOURCE_DIR) / "fixtures/exports/public-secret", t.path / "export", fs::copy_options::recursive);
+  const fs::path dir = t.path / "export/accounts/111111111111/us-east-1/secretsmanager/secrets/public%2Fconfig";
+  fs::remove(dir / "get-resource-policy.json");
+  std::ofstream(dir / "describe-secret.json")
+      << R"({"ARN": "arn:aws:secretsmanager:us-east-1:111111111111:secret:pu\"bl\\ic-QwErTy", "Name": "pu\"bl\\ic",
+             "KmsKeyId": "alias/app", "PrimaryRegion": "us-east-1"})";
+  e2e::Run r = e2e::threegate("audit " + (t.path / "export").string());
+  CHECK((r.exit_code == 0 || r.exit_code == 1));
+  CHECK(contains(r.out, "its resource policy is unknown"));
+  CHECK(contains(r.out, R"(pu"bl\ic)"));
+}
