@@ -17,9 +17,9 @@ const RuleInfo kTG202{
     "public-principal",
     Severity::Error,
     "policy",
-    "a key or secret policy allows \"*\" and no condition keeps out other accounts",
+    "a key, secret or role trust policy allows \"*\" and no condition keeps out other accounts",
     {
-        "Finds `Allow` statements of key policies and secret policies whose principal is `\"*\"` or "
+        "Finds `Allow` statements of key policies, secret policies and role trust policies whose principal is `\"*\"` or "
         "`{\"AWS\": \"*\"}`, and decides whether they are public by *evaluating* them, not by their shape: the "
         "statement (together with the policy's `Deny` statements) is evaluated for an outsider, a role in an account "
         "that appears nowhere in the inputs, with `aws:PrincipalAccount`, `kms:CallerAccount`, `aws:SourceAccount`, "
@@ -31,11 +31,15 @@ const RuleInfo kTG202{
         "the outsider out (`kms:CallerAccount` or `aws:PrincipalAccount` naming your accounts, "
         "`aws:PrincipalOrgID`, `aws:PrincipalArn`, in any letter case), it is not reported. For key policies only "
         "actions that work across accounts are considered (semantics 2.3); `*` with administrative actions is "
-        "TG204's. `Deny` statements are never grants; `NotPrincipal` is TG205's.",
+        "TG204's. For trust policies (policies whose statements all name a `Principal` and only `sts:AssumeRole*`, "
+        "`sts:TagSession`, `sts:SetSourceIdentity` or `sts:SetContext`) the action is `sts:AssumeRole`; an "
+        "`sts:ExternalId` condition does not keep the outsider out (whoever learns the value can use it). "
+        "`Deny` statements are never grants; `NotPrincipal` is TG205's.",
         "`Principal: \"*\"` with `Allow` means every AWS principal of every account, anonymous callers included, "
         "unless conditions narrow it (IAM User Guide, `reference_policies_elements_principal`). A key policy like "
         "this lets anyone who can reach the key use it with their own credentials (their account's IAM only has to "
-        "allow it); a secret policy like this lets anyone read the secret. Network conditions such as "
+        "allow it); a secret policy like this lets anyone read the secret; a trust policy like this lets anyone "
+        "assume the role and read every secret the role can read. Network conditions such as "
         "`aws:SourceIp` or `aws:SourceVpce` are not an identity perimeter: they depend on where the call comes from, "
         "not who makes it. The AWS-managed key policies (`Principal` `*` with `kms:CallerAccount` and "
         "`kms:ViaService`) are not public and are not reported.",
@@ -85,6 +89,8 @@ std::vector<std::string> candidate_actions(const PolicyUse& use, const Statement
   };
   if (use.kind == PolicyKind::KeyPolicy) {
     for (auto a : kKmsCrossAccount) consider(a);
+  } else if (use.kind != PolicyKind::SecretPolicy) {  // a role trust policy
+    consider("sts:AssumeRole");
   } else {
     for (auto a : kSecretActions) consider(a);
     if (!st.not_action)
@@ -119,10 +125,24 @@ std::string restricted_statement(const RuleContext& ctx, const PolicyUse& use, c
   return statement_json(fixed);
 }
 
+// Trust policies are read with no kind of their own (Unknown) and told by their statements.
+bool checked(const PolicyUse& use) {
+  if (!use.policy) return false;
+  if (use.kind == PolicyKind::KeyPolicy || use.kind == PolicyKind::SecretPolicy) return true;
+  return use.kind == PolicyKind::Unknown && is_trust_policy(*use.policy);
+}
+
+// "role trust policy X"; Terraform names them "aws_iam_role.r trust policy" already.
+std::string describe(const PolicyUse& use) {
+  if (use.kind != PolicyKind::Unknown) return describe_policy(use);
+  const std::string& name = use.policy->name;
+  return name.ends_with(" trust policy") ? name : "role trust policy " + name;
+}
+
 void run(const RuleContext& ctx, FindingSink& sink) {
   const Outsider outsider(ctx);
   for (const PolicyUse& use : ctx.policies) {
-    if (!use.policy || (use.kind != PolicyKind::KeyPolicy && use.kind != PolicyKind::SecretPolicy)) continue;
+    if (!checked(use)) continue;
     const Policy& policy = *use.policy;
     const std::string owner = owner_account(use);
     for (const Statement& st : policy.statements) {
@@ -146,11 +166,11 @@ void run(const RuleContext& ctx, FindingSink& sink) {
       if (e.reach == Tri::True) {
         message = fmt::format("{} of {} allows {} to any principal (\"*\"), other accounts included: no condition "
                               "limits it to known accounts or an organization",
-                              describe_statement(policy, st), describe_policy(use), written_actions(st));
+                              describe_statement(policy, st), describe(use), written_actions(st));
       } else {
         message = fmt::format("{} of {} allows {} to any principal (\"*\") depending only on {}, which "
                               "{} not identify the caller: nothing limits it to known accounts or an organization",
-                              describe_statement(policy, st), describe_policy(use), written_actions(st),
+                              describe_statement(policy, st), describe(use), written_actions(st),
                               e.depends_on.empty() ? std::string("unknown values") : join(e.depends_on),
                               e.depends_on.size() == 1 ? "does" : "do");
       }
@@ -161,7 +181,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
           if (ascii_lower(k) == c.key_lower)
             f.related.push_back(RelatedLocation{c.key + " does not identify the caller", c.range});
       f.fix = restricted_statement(ctx, use, st, owner);
-      if (!f.fix.empty()) f.fix_target = "replace " + describe_statement(policy, st) + " in " + describe_policy(use);
+      if (!f.fix.empty()) f.fix_target = "replace " + describe_statement(policy, st) + " in " + describe(use);
       sink.add(std::move(f));
     }
   }

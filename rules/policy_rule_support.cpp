@@ -219,7 +219,9 @@ OutsiderExposure Outsider::exposure(const PolicyUse& use, const std::string& giv
     for (Statement& st : single.statements) st.has_resource = false;
     resource = use.kind == PolicyKind::KeyPolicy
                    ? "arn:" + partition + ":kms:" + region + ":" + owner + ":key/00000000-0000-0000-0000-000000000000"
-                   : "arn:" + partition + ":secretsmanager:" + region + ":" + owner + ":secret:threegate-AbCdEf";
+               : use.kind == PolicyKind::SecretPolicy
+                   ? "arn:" + partition + ":secretsmanager:" + region + ":" + owner + ":secret:threegate-AbCdEf"
+                   : "arn:" + partition + ":iam::" + owner + ":role/threegate-role";  // a trust policy's role
   }
   // The outsider's own account allows it everything: only the resource policy decides.
   Policy allow_all;

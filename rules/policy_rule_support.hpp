@@ -50,7 +50,7 @@ class Outsider {
  public:
   explicit Outsider(const RuleContext& ctx);
 
-  // `allow` (a statement of the key or secret policy of `use`) together with the policy's Denies,
+  // `allow` (a statement of the key, secret or role trust policy of `use`) together with the policy's Denies,
   // for each of `actions`. `owner` is owner_account(use), which callers compute once per policy.
   OutsiderExposure exposure(const PolicyUse& use, const std::string& owner, const Statement& allow,
                             const std::vector<std::string>& actions) const;

@@ -24,19 +24,6 @@ const std::vector<catalog::Action>& actions_of(std::string_view entry_lower) {
   return it->second;
 }
 
-bool is_trust_policy(const Policy& policy) {
-  if (policy.statements.empty()) return false;
-  for (const Statement& st : policy.statements) {
-    if (st.principal_field == PrincipalField::None || st.not_action || st.actions_lower.empty()) return false;
-    for (const std::string& a : st.actions_lower) {
-      if (!(a.starts_with("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity" ||
-            a == "sts:setcontext"))
-        return false;
-    }
-  }
-  return true;
-}
-
 std::optional<ArnParts> split_arn(std::string_view arn) {
   if (!arn.starts_with("arn:")) return std::nullopt;
   std::string_view rest = arn.substr(4);

@@ -25,10 +25,6 @@ inline bool has_wildcard(std::string_view s) { return s.find_first_of("*?") != s
 // Empty for "*" (callers treat it on its own) and for unknown services.
 const std::vector<catalog::Action>& actions_of(std::string_view entry_lower);
 
-// A role trust policy: every statement has a Principal and only sts:AssumeRole* / sts:TagSession /
-// sts:SetSourceIdentity / sts:SetContext actions.
-bool is_trust_policy(const Policy& policy);
-
 // The six fields of an ARN (the resource field keeps its colons); nullopt when it is not one.
 struct ArnParts {
   std::string_view partition, service, region, account, resource;

@@ -231,4 +231,9 @@ struct Policy {
   }
 };
 
+// A role trust policy: every statement names a Principal (or NotPrincipal) and only
+// sts:AssumeRole* / sts:TagSession / sts:SetSourceIdentity / sts:SetContext. Such documents have
+// no PolicyKind of their own: they are told by their statements.
+bool is_trust_policy(const Policy& policy);
+
 }  // namespace threegate

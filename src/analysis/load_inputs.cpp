@@ -211,13 +211,15 @@ void load_inputs(const std::vector<std::string>& paths, const CheckOptions& opti
       continue;
     }
     if (kind == PolicyKind::Unknown) kind = detect_policy_kind(*doc);
-    if (kind == PolicyKind::Unknown) {
-      a.diagnostics.push_back(Diagnostic{"TG402", Severity::Info,
-                                         "cannot tell whether this is a key, secret or other resource policy: "
-                                         "checked for grammar only (pass --kind)",
-                                         doc->range, {}});
-    }
     if (auto pol = parse_policy(*doc, kind, p.file->path(), a.diagnostics)) {
+      // A role trust policy is told by its statements (the rules read it as one); any other
+      // policy of no known kind is checked for grammar only.
+      if (kind == PolicyKind::Unknown && !is_trust_policy(*pol)) {
+        a.diagnostics.push_back(Diagnostic{"TG402", Severity::Info,
+                                           "cannot tell whether this is a key, secret or other resource policy: "
+                                           "checked for grammar only (pass --kind)",
+                                           doc->range, {}});
+      }
       a.scopes.front().inventory.loose.push_back(LoosePolicy{std::move(*pol)});
     }
   }

@@ -88,6 +88,19 @@ bool is_negated_operator(ConditionOperator op) {
   }
 }
 
+bool is_trust_policy(const Policy& policy) {
+  if (policy.statements.empty()) return false;
+  for (const Statement& st : policy.statements) {
+    if (st.principal_field == PrincipalField::None || st.not_action || st.actions_lower.empty()) return false;
+    for (const std::string& a : st.actions_lower) {
+      if (!(a.starts_with("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity" ||
+            a == "sts:setcontext"))
+        return false;
+    }
+  }
+  return true;
+}
+
 const char* policy_kind_name(PolicyKind kind) {
   switch (kind) {
     case PolicyKind::Unknown: return "unknown";
