@@ -94,6 +94,7 @@ struct Intent {
 // A policy read from a file of its own, not tied to a resource: policy rules still apply.
 struct LoosePolicy {
   Policy policy;
+  std::string account;  // the account it belongs to (a role trust policy's role's), empty when unknown
 };
 
 struct Inventory {

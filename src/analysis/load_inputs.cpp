@@ -73,7 +73,7 @@ void collect_policy_uses(Scope& scope) {
       for (const auto& pol : level) uses.push_back(PolicyUse{&pol, PolicyKind::Rcp, acct, nullptr, nullptr});
     }
   }
-  for (const auto& l : inv.loose) uses.push_back(PolicyUse{&l.policy, l.policy.kind, "", nullptr, nullptr});
+  for (const auto& l : inv.loose) uses.push_back(PolicyUse{&l.policy, l.policy.kind, l.account, nullptr, nullptr});
 }
 
 void load_inputs(const std::vector<std::string>& paths, const CheckOptions& options, Analysis& a,

@@ -322,6 +322,11 @@ class ExportReader {
       }
       pr.boundary = boundary(e, arn);
       inv_.principals.push_back(std::move(pr));
+      // A role's trust policy says who may become it: the rules read it (TG202), the reads do not.
+      if (const JsonValue* t = e.find("AssumeRolePolicyDocument"); t && !t->is_null()) {
+        if (auto trust = parse_export_policy(*t, PolicyKind::Unknown, arn + " trust policy", a_.sources, a_.diagnostics))
+          inv_.loose.push_back(LoosePolicy{std::move(*trust), acct});
+      }
     };
     for (const JsonValue* r : items(*doc, "RoleDetailList")) {
       if (r->is_object()) principal(*r, "RolePolicyList");
@@ -914,6 +919,11 @@ class ExportReader {
           }
         }
         inv_.principals.push_back(std::move(pr));
+        // The role's trust policy: for the rules (TG202), not for the reads.
+        if (auto doc = read_json(dir / "trust-policy.json")) {
+          if (auto trust = parse_export_policy(*doc, PolicyKind::Unknown, arn + " trust policy", a_.sources, a_.diagnostics))
+            inv_.loose.push_back(LoosePolicy{std::move(*trust), acct});
+        }
       }
     }
   }

@@ -433,7 +433,7 @@ class Mapper {
     if (kind == "role")
       if (auto trust = policy_of(view_.attribute(i, "assume_role_policy"), PolicyKind::Unknown,
                                  i.address + " trust policy", view_.attribute_range(i, "assume_role_policy")))
-        inv_.loose.push_back(LoosePolicy{std::move(*trust)});
+        inv_.loose.push_back(LoosePolicy{std::move(*trust), view_.account(i)});
     pr.account = view_.account(i);
     pr.range = i.range;
     give_name(pr.arn, i.address);

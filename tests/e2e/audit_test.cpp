@@ -230,5 +230,12 @@ TEST_CASE("audit: an iam-collect store is read into the same matrix, and what it
     CHECK(principals((*api)["broken"]) == std::vector<std::string>{kConsumer + "=key_policy"});
     REQUIRE(j["gaps"].size() == 1);
     CHECK(j["gaps"][0]["message"].get<std::string>().find("no KMS key manager, key state, aliases or grants") != std::string::npos);
+    // The consumer role's trust-policy.json lets anyone who knows an external id assume it.
+    size_t open_trust = 0;
+    for (const auto& f : j["findings"])
+      open_trust += f["rule_id"] == "TG202" &&
+                    f["message"].get<std::string>().find(kConsumer + " trust policy") != std::string::npos &&
+                    f["location"]["path"].get<std::string>().find("role/consumer/trust-policy.json") != std::string::npos;
+    CHECK(open_trust == 1);
   }
 }

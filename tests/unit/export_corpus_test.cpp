@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "threegate/export.hpp"
@@ -195,4 +196,41 @@ TEST_CASE("corpus: the real aws/secretsmanager key policy decides as the modelle
   REQUIRE(m.cells[0].broken.size() == 1);
   CHECK(m.cells[0].broken[0].principal == "arn:aws:iam::222222222222:role/consumer");
   CHECK(m.cells[0].broken[0].gate == "key_policy");
+}
+
+TEST_CASE("corpus: role trust policies of an export are read; one open to everyone is TG202") {
+  fs::path file = kSamples / "cloudmapper-demo" / "iam-get-account-authorization-details.json";
+  if (!fs::exists(file)) {
+    MESSAGE("shared corpus not present: skipped");
+    return;
+  }
+  const std::string text = slurp(file);
+  const auto doc = nlohmann::json::parse(text);
+  // The roles of the sample whose trust policy lets {"AWS": "*"} assume them, unconditioned.
+  std::set<std::string> open;
+  size_t roles = 0;
+  for (const auto& r : doc["RoleDetailList"]) {
+    if (r.value("Arn", "").find(":123456789012:") == std::string::npos) continue;
+    ++roles;
+    for (const auto& st : r["AssumeRolePolicyDocument"]["Statement"]) {
+      const auto& p = st.value("Principal", nlohmann::json());
+      const bool star = p == "*" || (p.is_object() && p.value("AWS", nlohmann::json()) == "*");
+      if (star && st.value("Effect", "") == "Allow" && !st.contains("Condition")) open.insert(r["Arn"].get<std::string>());
+    }
+  }
+  REQUIRE(open.size() >= 1);
+  Export e("trust");
+  e.put("accounts/123456789012/iam/get-account-authorization-details.json", text);
+  auto l = load(e);
+  size_t trust = 0;
+  for (const auto& lp : l->inv().loose) trust += lp.policy.name.ends_with(" trust policy") && lp.account == "123456789012";
+  CHECK(trust == roles);
+  std::set<std::string> reported;
+  for (const auto& f : l->analysis.findings) {
+    if (f.rule_id != "TG202") continue;
+    CHECK(f.range.known());
+    for (const auto& arn : open)
+      if (f.message.find(arn + " trust policy") != std::string::npos) reported.insert(arn);
+  }
+  CHECK(reported == open);
 }
