@@ -125,18 +125,8 @@ std::string restricted_statement(const RuleContext& ctx, const PolicyUse& use, c
   return statement_json(fixed);
 }
 
-// Trust policies are read with no kind of their own (Unknown) and told by their statements.
 bool checked(const PolicyUse& use) {
-  if (!use.policy) return false;
-  if (use.kind == PolicyKind::KeyPolicy || use.kind == PolicyKind::SecretPolicy) return true;
-  return use.kind == PolicyKind::Unknown && is_trust_policy(*use.policy);
-}
-
-// "role trust policy X"; Terraform names them "aws_iam_role.r trust policy" already.
-std::string describe(const PolicyUse& use) {
-  if (use.kind != PolicyKind::Unknown) return describe_policy(use);
-  const std::string& name = use.policy->name;
-  return name.ends_with(" trust policy") ? name : "role trust policy " + name;
+  return use.policy && (use.kind == PolicyKind::KeyPolicy || use.kind == PolicyKind::SecretPolicy || is_trust_use(use));
 }
 
 void run(const RuleContext& ctx, FindingSink& sink) {
@@ -166,11 +156,11 @@ void run(const RuleContext& ctx, FindingSink& sink) {
       if (e.reach == Tri::True) {
         message = fmt::format("{} of {} allows {} to any principal (\"*\"), other accounts included: no condition "
                               "limits it to known accounts or an organization",
-                              describe_statement(policy, st), describe(use), written_actions(st));
+                              describe_statement(policy, st), describe_policy(use), written_actions(st));
       } else {
         message = fmt::format("{} of {} allows {} to any principal (\"*\") depending only on {}, which "
                               "{} not identify the caller: nothing limits it to known accounts or an organization",
-                              describe_statement(policy, st), describe(use), written_actions(st),
+                              describe_statement(policy, st), describe_policy(use), written_actions(st),
                               e.depends_on.empty() ? std::string("unknown values") : join(e.depends_on),
                               e.depends_on.size() == 1 ? "does" : "do");
       }
@@ -181,7 +171,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
           if (ascii_lower(k) == c.key_lower)
             f.related.push_back(RelatedLocation{c.key + " does not identify the caller", c.range});
       f.fix = restricted_statement(ctx, use, st, owner);
-      if (!f.fix.empty()) f.fix_target = "replace " + describe_statement(policy, st) + " in " + describe(use);
+      if (!f.fix.empty()) f.fix_target = "replace " + describe_statement(policy, st) + " in " + describe_policy(use);
       sink.add(std::move(f));
     }
   }

@@ -14,18 +14,18 @@ const RuleInfo kTG206{
     "untrusted-account",
     Severity::Error,
     "policy",
-    "a key or secret policy allows an account that is neither in the organization nor a trusted partner",
+    "a key, secret or role trust policy allows an account that is neither in the organization nor a trusted partner",
     {
         "Runs when `.threegate.yaml` lists the known accounts (`accounts`, each `trust: organization` or `trust: "
-        "partner`). Finds `Allow` statements of key policies and secret policies whose principal belongs to an account "
-        "that is none of them: not a configured account, not an account of the inventory's `organization`, and not the "
-        "key's or secret's own account. A principal is judged by its account, so a role of an unknown account is "
+        "partner`). Finds `Allow` statements of key policies, secret policies and role trust policies whose principal "
+        "belongs to an account that is none of them: not a configured account, not an account of the inventory's "
+        "`organization`, and not the key's, secret's or role's own account. A principal is judged by its account, so a role of an unknown account is "
         "reported as well as the account itself. A statement restricted with `aws:PrincipalOrgID` to the configured "
         "organization is not reported. AWS-managed keys are skipped.",
         "An account id nobody recognizes in a key or secret policy is how data leaves an estate: a typo in an id "
         "(one digit off is another customer's account), an account of a vendor the contract no longer covers, or a "
-        "grant someone added by hand. AWS accepts any valid account id, and from inside the policy nothing says "
-        "whether it is yours. The list of known accounts says it once for every policy.",
+        "grant someone added by hand; a role that account may assume hands it whatever the role can read. AWS accepts "
+        "any valid account id, and from inside the policy nothing says whether it is yours. The list of known accounts says it once for every policy.",
         R"(# .threegate.yaml
 accounts:
   - {id: "111111111111", name: prod, trust: organization}
@@ -67,7 +67,7 @@ void run(const RuleContext& ctx, FindingSink& sink) {
     return account == ctx.inventory.management_account;
   };
   for (const PolicyUse& use : ctx.policies) {
-    if (use.kind != PolicyKind::KeyPolicy && use.kind != PolicyKind::SecretPolicy) continue;
+    if (use.kind != PolicyKind::KeyPolicy && use.kind != PolicyKind::SecretPolicy && !is_trust_use(use)) continue;
     if (!is_customer_policy(use)) continue;
     const Policy& policy = *use.policy;
     const std::string owner = use.kind == PolicyKind::KeyPolicy ? key_policy_owner(use) : owner_account(use);

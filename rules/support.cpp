@@ -31,7 +31,13 @@ std::string describe_policy(const PolicyUse& use) {
   std::string kind = policy_kind_name(use.kind);
   if (use.key) return "key policy of " + use.key->arn;
   if (use.secret) return "secret policy of " + use.secret->arn;
+  if (is_trust_use(use))  // Terraform and exports name them "<role> trust policy" already
+    return use.policy->name.ends_with(" trust policy") ? use.policy->name : "role trust policy " + use.policy->name;
   return kind + " policy " + use.policy->name;
+}
+
+bool is_trust_use(const PolicyUse& use) {
+  return use.policy && use.kind == PolicyKind::Unknown && is_trust_policy(*use.policy);
 }
 
 std::string ascii_lower(std::string_view s) {

@@ -15,6 +15,8 @@ Finding make_finding(const RuleInfo& rule, std::string message, Range range);
 std::string describe_statement(const Policy& policy, const Statement& statement);
 // "key policy of arn:…", "secret policy of arn:…", "identity policy <file>" …
 std::string describe_policy(const PolicyUse& use);
+// A role trust policy read with no kind of its own (they are told by their statements).
+bool is_trust_use(const PolicyUse& use);
 
 // ASCII lowercase: action names and condition keys are case-insensitive.
 std::string ascii_lower(std::string_view s);
