@@ -72,8 +72,12 @@ std::string dump_config(const Config& config);
 // Glob matching. Paths: `*` and `?` stay within one path segment, `**` spans segments, a glob
 // without '/' matches a file or folder name anywhere, and a glob matching a folder covers what is
 // below it. Other text (ARNs): `*` matches anything, `?` one character.
+// Both are linear in the text for a given glob (no backtracking): a glob is the user's input.
 bool path_glob_match(std::string_view glob, std::string_view path);
 bool text_glob_match(std::string_view glob, std::string_view text);
+// The whole of `text` against `glob`; `path` gives `*`/`?` their path meaning (not across '/') and
+// `**` (across '/'; "**/" may match no folder). The two above are built on it.
+bool config_glob_match(std::string_view glob, std::string_view text, bool path);
 
 // What silenced a finding.
 struct SuppressedFinding {

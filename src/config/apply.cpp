@@ -2,6 +2,7 @@
 // severities, selection, excludes and suppressions after it.
 #include <algorithm>
 #include <tuple>
+#include <vector>
 
 #include "threegate/analysis.hpp"
 #include "threegate/config.hpp"
@@ -10,28 +11,62 @@
 namespace threegate {
 namespace {
 
+// The config's globs (`*`, `?`; for paths `**`, and neither `*` nor `?` crosses a '/') are
+// matched by stepping the set of pattern positions through the text once: time |glob| x |text|
+// whatever the pattern, where backtracking would be exponential in the number of stars.
 bool glob(std::string_view g, std::string_view s, bool path) {
-  while (!g.empty()) {
-    if (g.front() == '*') {
-      if (path && g.size() >= 2 && g[1] == '*') {
-        std::string_view rest = g.substr(2);
-        if (rest.starts_with("/") && glob(rest.substr(1), s, path)) return true;  // "**/": no folder
-        for (size_t k = 0; k <= s.size(); ++k)
-          if (glob(rest, s.substr(k), path)) return true;
-        return false;
-      }
-      for (size_t k = 0; k <= s.size(); ++k) {
-        if (glob(g.substr(1), s.substr(k), path)) return true;
-        if (k < s.size() && path && s[k] == '/') break;
-      }
-      return false;
+  const size_t n = g.size();
+  // What each position of the glob is. "**" is two: its entry, which may match nothing (and then
+  // "**/" may skip its '/': no folder), and a loop that has matched at least one character.
+  enum Kind : char { Literal, One, Star, DeepEntry, DeepLoop };
+  std::vector<Kind> kind(n, Literal);
+  for (size_t i = 0; i < n; ++i) {
+    if (g[i] == '*' && path && i + 1 < n && g[i + 1] == '*') {
+      kind[i] = DeepEntry;
+      kind[++i] = DeepLoop;
+    } else if (g[i] == '*') {
+      kind[i] = Star;
+    } else if (g[i] == '?') {
+      kind[i] = One;
     }
-    if (s.empty()) return false;
-    if (g.front() == '?' ? path && s.front() == '/' : g.front() != s.front()) return false;
-    g.remove_prefix(1);
-    s.remove_prefix(1);
   }
-  return s.empty();
+  std::vector<char> now(n + 1, 0), next(n + 1, 0);
+  std::vector<size_t> todo;
+  // Adds position `first` and the positions reached from it without taking a character. A loop,
+  // not recursion: a long run of stars must not deepen the stack.
+  auto add = [&](std::vector<char>& set, size_t first) {
+    todo.assign(1, first);
+    while (!todo.empty()) {
+      const size_t i = todo.back();
+      todo.pop_back();
+      if (set[i]) continue;
+      set[i] = 1;
+      if (i == n) continue;
+      if (kind[i] == Star || kind[i] == DeepLoop) todo.push_back(i + 1);
+      if (kind[i] == DeepEntry) {
+        todo.push_back(i + 2);
+        if (i + 2 < n && g[i + 2] == '/') todo.push_back(i + 3);
+      }
+    }
+  };
+  add(now, 0);
+  for (const char c : s) {
+    std::fill(next.begin(), next.end(), 0);
+    const bool in_segment = !(path && c == '/');  // what '*' and '?' may take
+    for (size_t i = 0; i < n; ++i) {
+      if (!now[i]) continue;
+      switch (kind[i]) {
+        case Literal: if (g[i] == c) add(next, i + 1); break;
+        case One: if (in_segment) add(next, i + 1); break;
+        case Star: if (in_segment) add(next, i); break;
+        case DeepEntry: add(next, i + 1); break;
+        case DeepLoop: add(next, i); break;
+      }
+    }
+    if (std::find(next.begin(), next.end(), 1) == next.end()) return false;  // nothing left to match
+    now.swap(next);
+  }
+  return now[n] != 0;
 }
 
 std::tuple<std::string, uint32_t, uint32_t> position(const Finding& f) {
@@ -145,6 +180,8 @@ bool path_glob_match(std::string_view g, std::string_view path) {
 }
 
 bool text_glob_match(std::string_view g, std::string_view text) { return glob(g, text, false); }
+
+bool config_glob_match(std::string_view g, std::string_view text, bool path) { return glob(g, text, path); }
 
 void apply_config_to_inputs(const Config& config, Analysis& a) {
   a.config = &config;

@@ -192,3 +192,69 @@ TEST_CASE("config: the file is found by walking up from a folder") {
   CHECK(find_config_file(root / "a" / "b") == (root / "a" / ".threegate.yaml").string());
   fs::remove_all(root);
 }
+
+namespace {
+
+// The reference: the plain backtracking matcher (exponential on some globs, fine on short ones).
+bool naive_glob(std::string_view g, std::string_view s, bool path) {
+  if (g.empty()) return s.empty();
+  if (g.front() == '*') {
+    if (path && g.size() >= 2 && g[1] == '*') {
+      const std::string_view rest = g.substr(2);
+      if (rest.starts_with("/") && naive_glob(rest.substr(1), s, path)) return true;
+      for (size_t k = 0; k <= s.size(); ++k)
+        if (naive_glob(rest, s.substr(k), path)) return true;
+      return false;
+    }
+    for (size_t k = 0; k <= s.size(); ++k) {
+      if (naive_glob(g.substr(1), s.substr(k), path)) return true;
+      if (k < s.size() && path && s[k] == '/') break;
+    }
+    return false;
+  }
+  if (s.empty()) return false;
+  if (g.front() == '?' ? path && s.front() == '/' : g.front() != s.front()) return false;
+  return naive_glob(g.substr(1), s.substr(1), path);
+}
+
+}  // namespace
+
+TEST_CASE("config: globs agree with the backtracking reference on random input") {
+  uint64_t state = 0x9e3779b97f4a7c15ULL;
+  auto next = [&](uint64_t bound) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state % bound;
+  };
+  const char glob_chars[] = {'a', 'b', '/', '*', '?', '*'};
+  const char text_chars[] = {'a', 'b', '/'};
+  size_t matched = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string g, s;
+    for (uint64_t k = next(9); k > 0; --k) g += glob_chars[next(sizeof glob_chars)];
+    for (uint64_t k = next(11); k > 0; --k) s += text_chars[next(sizeof text_chars)];
+    for (bool path : {false, true}) {
+      CAPTURE(g);
+      CAPTURE(s);
+      CAPTURE(path);
+      const bool want = naive_glob(g, s, path);
+      CHECK(config_glob_match(g, s, path) == want);
+      matched += want;
+    }
+  }
+  CHECK(matched > 1000);  // the sample holds matches as well as misses
+}
+
+TEST_CASE("config: a glob with many stars against a long text is not exponential") {
+  // Backtracking would take longer than the universe's age here; correctness only, no timing.
+  std::string g;
+  for (int i = 0; i < 40; ++i) g += "*a";
+  const std::string miss = g + "*b", hit = g + "*";
+  const std::string text(10000, 'a');
+  CHECK_FALSE(text_glob_match(miss, text));
+  CHECK(text_glob_match(hit, text));
+  CHECK_FALSE(path_glob_match(miss, "dir/" + text));
+  CHECK(path_glob_match("**/" + hit, "x/y/" + text));
+  CHECK_FALSE(config_glob_match(std::string(100000, '*') + "b", text, true));  // a long run of stars: no deep stack
+}
