@@ -24,12 +24,15 @@ const RuleInfo kTG202{
         "statement (together with the policy's `Deny` statements) is evaluated for an outsider, a role in an account "
         "that appears nowhere in the inputs, with `aws:PrincipalAccount`, `kms:CallerAccount`, `aws:SourceAccount`, "
         "`aws:PrincipalArn`, `aws:PrincipalOrgID` (`o-outsider0000`) and `aws:userid` set to that outsider, and every "
-        "other key unknown. If the statement applies to the outsider, it is reported. If it may apply, depending only "
+        "other key unknown. The outsider's role has a name no input uses, and, for each `aws:PrincipalArn` pattern of "
+        "the statement whose account is a wildcard (`arn:aws:iam::*:role/deploy-*`), also the name the pattern asks "
+        "for: anyone can create a role called `deploy-x` in their own account. "
+        "If the statement applies to the outsider, it is reported. If it may apply, depending only "
         "on keys that do not identify the caller (`aws:SourceIp`, `aws:SourceVpce`, `aws:SecureTransport`, "
         "`kms:ViaService`, and `aws:PrincipalTag/...` or `aws:username`, which the caller's own account "
         "chooses), it is reported too, naming those keys. If its conditions keep "
         "the outsider out (`kms:CallerAccount` or `aws:PrincipalAccount` naming your accounts, "
-        "`aws:PrincipalOrgID`, `aws:PrincipalArn`, in any letter case), it is not reported. For key policies only "
+        "`aws:PrincipalOrgID`, `aws:PrincipalArn` patterns naming your accounts, in any letter case), it is not reported. For key policies only "
         "actions that work across accounts are considered (semantics 2.3); `*` with administrative actions is "
         "TG204's. For trust policies (policies whose statements all name a `Principal` and only `sts:AssumeRole*`, "
         "`sts:TagSession`, `sts:SetSourceIdentity` or `sts:SetContext`) the action is `sts:AssumeRole`; an "
@@ -154,9 +157,10 @@ void run(const RuleContext& ctx, FindingSink& sink) {
         continue;
       std::string message;
       if (e.reach == Tri::True) {
-        message = fmt::format("{} of {} allows {} to any principal (\"*\"), other accounts included: no condition "
+        message = fmt::format("{} of {} allows {} to any principal (\"*\"), other accounts included: {} "
                               "limits it to known accounts or an organization",
-                              describe_statement(policy, st), describe_policy(use), written_actions(st));
+                              describe_statement(policy, st), describe_policy(use), written_actions(st),
+                              st.conditions.empty() ? "no condition" : "none of its conditions");
       } else {
         message = fmt::format("{} of {} allows {} to any principal (\"*\") depending only on {}, which "
                               "{} not identify the caller: nothing limits it to known accounts or an organization",

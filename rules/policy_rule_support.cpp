@@ -1,5 +1,6 @@
 #include "policy_rule_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -165,6 +166,39 @@ void add_unique(std::vector<std::string>& list, const std::string& s) {
   list.push_back(s);
 }
 
+// The outsider's principals worth trying against `st`: a role with a name no input uses, and one
+// role or user for each ARN pattern of the statement's aws:PrincipalArn conditions that admits
+// another account (`arn:aws:iam::*:role/deploy`: the outsider can create a role called deploy).
+// Wildcards in the name are filled with 'x'. A pattern naming accounts keeps the outsider out.
+std::vector<std::string> outsider_principals(const Statement& st, const std::string& partition, const std::string& outsider) {
+  std::vector<std::string> out{"arn:" + partition + ":iam::" + outsider + ":role/threegate-outsider"};
+  for (const Condition& c : st.conditions) {
+    if (c.key_lower != "aws:principalarn" || is_negated_operator(c.op)) continue;
+    for (const Text& v : c.values) {
+      if (out.size() >= 9) return out;  // enough witnesses; each costs one evaluation per action
+      std::vector<std::string_view> f;
+      std::string_view rest = v.value;
+      for (int i = 0; i < 5; ++i) {
+        const size_t colon = rest.find(':');
+        if (colon == std::string_view::npos) break;
+        f.push_back(rest.substr(0, colon));
+        rest.remove_prefix(colon + 1);
+      }
+      if (f.size() != 5 || f[0] != "arn" || !glob_match(f[1], partition) || !glob_match(f[2], "iam") ||
+          !glob_match(f[4], outsider))
+        continue;
+      std::string resource(rest);
+      for (char& ch : resource)
+        if (ch == '*' || ch == '?') ch = 'x';
+      const bool role = resource.starts_with("role/"), user = resource.starts_with("user/");
+      if ((!role && !user) || resource.size() <= 5 || resource.back() == '/') continue;
+      std::string arn = "arn:" + partition + ":iam::" + outsider + ":" + resource;
+      if (std::find(out.begin(), out.end(), arn) == out.end()) out.push_back(std::move(arn));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Outsider::Outsider(const RuleContext& ctx) : ctx_(ctx) {
@@ -245,14 +279,23 @@ OutsiderExposure Outsider::exposure(const PolicyUse& use, const std::string& giv
   const std::string org_path = org + "/r-out0/ou-out0-outsider0/";
   OutsiderExposure out;
   bool any_unknown = false;
-  for (const std::string& action : actions) {
+  // One evaluation: `action` by `who` of the outsider's account (a role, as a session, or a user).
+  auto reach_of = [&](const std::string& action, const std::string& who, std::vector<std::string>& keys) {
     Request r;
-    r.principal.type = PrincipalType::AssumedRole;
+    const std::string name = who.substr(who.rfind('/') + 1);
+    const bool user = who.find(":user/") != std::string::npos;
     r.principal.partition = partition;
     r.principal.account = outsider;
-    r.principal.role_arn = "arn:" + partition + ":iam::" + outsider + ":role/threegate-outsider";
-    r.principal.arn = "arn:" + partition + ":sts::" + outsider + ":assumed-role/threegate-outsider/threegate";
-    r.principal.name = "threegate";
+    if (user) {
+      r.principal.type = PrincipalType::User;
+      r.principal.arn = who;
+      r.principal.name = name;
+    } else {
+      r.principal.type = PrincipalType::AssumedRole;
+      r.principal.role_arn = who;
+      r.principal.arn = "arn:" + partition + ":sts::" + outsider + ":assumed-role/" + name + "/threegate";
+      r.principal.name = "threegate";
+    }
     r.action = action;
     r.resource = resource;
     r.resource_account = owner;
@@ -269,7 +312,7 @@ OutsiderExposure Outsider::exposure(const PolicyUse& use, const std::string& giv
     c.set_multi("aws:PrincipalOrgPaths", {org_path});
     c.set("aws:SourceOrgID", org);
     c.set_multi("aws:SourceOrgPaths", {org_path});
-    c.set("aws:userid", "AROAOUTSIDER00000000X:threegate");
+    c.set("aws:userid", user ? "AIDAOUTSIDER00000000X" : "AROAOUTSIDER00000000X:threegate");
     c.set("aws:ResourceAccount", owner);
     c.set("aws:ResourceOrgID",
           ctx_.inventory.organization_id.empty() ? std::string("o-resource0000") : ctx_.inventory.organization_id);
@@ -279,7 +322,6 @@ OutsiderExposure Outsider::exposure(const PolicyUse& use, const std::string& giv
 
     const EvalResult res = evaluate(r, ps);
     Tri allowed = Tri::False, denied = Tri::False;
-    std::vector<std::string> keys;
     for (const StatementHit& h : res.allows) {
       if (h.role != PolicyRole::Resource || h.statement != &single.statements.front()) continue;
       allowed = h.match == Tri::True ? Tri::True : Tri::Unknown;
@@ -294,9 +336,27 @@ OutsiderExposure Outsider::exposure(const PolicyUse& use, const std::string& giv
         for (const auto& k : h.unknown_keys) add_unique(keys, k);
       }
     }
-    const Tri reach = allowed == Tri::False || denied == Tri::True ? Tri::False
-                      : allowed == Tri::True && denied == Tri::False ? Tri::True
-                                                                      : Tri::Unknown;
+    return allowed == Tri::False || denied == Tri::True ? Tri::False
+           : allowed == Tri::True && denied == Tri::False ? Tri::True
+                                                           : Tri::Unknown;
+  };
+  const std::vector<std::string> principals = outsider_principals(allow, partition, outsider);
+  for (const std::string& action : actions) {
+    // The outsider is any of its principals: the one that gets furthest counts.
+    Tri reach = Tri::False;
+    std::vector<std::string> keys;
+    for (const std::string& who : principals) {
+      std::vector<std::string> who_keys;
+      const Tri r = reach_of(action, who, who_keys);
+      if (r == Tri::True) {
+        reach = Tri::True;
+        break;
+      }
+      if (r == Tri::Unknown) {
+        reach = Tri::Unknown;
+        for (const auto& k : who_keys) add_unique(keys, k);
+      }
+    }
     if (reach == Tri::False) continue;
     out.actions.push_back(action);
     if (reach == Tri::True) {

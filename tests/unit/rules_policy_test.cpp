@@ -332,6 +332,32 @@ TEST_CASE("TG202: keys the caller's account chooses do not restrict") {
   CHECK(ok.run("TG202").empty());
 }
 
+TEST_CASE("TG202: an aws:PrincipalArn pattern whose account is a wildcard lets any account's principal in") {
+  // Anyone can create a role or user of the name the pattern asks for in their own account.
+  for (const char* arn : {"arn:aws:iam::*:role/deploy", "arn:aws:iam::*:role/ci/deploy-*", "arn:aws:iam::*:user/bob",
+                          "arn:*:iam::*:role/x?z"}) {
+    CAPTURE(arn);
+    Fixture fx;
+    fx.add(std::string(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
+      "Action":"secretsmanager:GetSecretValue","Resource":"*",
+      "Condition":{"ArnLike":{"aws:PrincipalArn":")") + arn + R"("}}}]})",
+           PolicyKind::SecretPolicy);
+    auto f = fx.run("TG202");
+    REQUIRE(f.size() == 1);
+    CHECK(contains(f[0].message, "none of its conditions limits it"));
+  }
+  // The same names pinned to accounts, or a pattern no principal's ARN can match.
+  for (const char* arn : {"arn:aws:iam::111122223333:role/deploy", "arn:aws:iam::1111*:role/*", "arn:aws:s3:::*"}) {
+    CAPTURE(arn);
+    Fixture fx;
+    fx.add(std::string(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
+      "Action":"secretsmanager:GetSecretValue","Resource":"*",
+      "Condition":{"ArnLike":{"aws:PrincipalArn":")") + arn + R"("}}}]})",
+           PolicyKind::SecretPolicy);
+    CHECK(fx.run("TG202").empty());
+  }
+}
+
 TEST_CASE("TG202: a Resource naming another secret does not apply to this one") {
   Fixture fx;
   fx.inventory.secrets.push_back(SecretRecord{});
