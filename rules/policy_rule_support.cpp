@@ -192,6 +192,10 @@ std::vector<std::string> outsider_principals(const Statement& st, const std::str
         if (ch == '*' || ch == '?') ch = 'x';
       const bool role = resource.starts_with("role/"), user = resource.starts_with("user/");
       if ((!role && !user) || resource.size() <= 5 || resource.back() == '/') continue;
+      // Only names IAM lets anyone create: AWS's own roles (`role/aws:ec2-infrastructure`) hold a ':'.
+      if (resource.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=,.@_-/") !=
+          std::string::npos)
+        continue;
       std::string arn = "arn:" + partition + ":iam::" + outsider + ":" + resource;
       if (std::find(out.begin(), out.end(), arn) == out.end()) out.push_back(std::move(arn));
     }

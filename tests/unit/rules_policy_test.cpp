@@ -347,7 +347,9 @@ TEST_CASE("TG202: an aws:PrincipalArn pattern whose account is a wildcard lets a
     CHECK(contains(f[0].message, "none of its conditions limits it"));
   }
   // The same names pinned to accounts, or a pattern no principal's ARN can match.
-  for (const char* arn : {"arn:aws:iam::111122223333:role/deploy", "arn:aws:iam::1111*:role/*", "arn:aws:s3:::*"}) {
+  // AWS's own role of every account, whose name nobody else can give a role.
+  for (const char* arn : {"arn:aws:iam::111122223333:role/deploy", "arn:aws:iam::1111*:role/*", "arn:aws:s3:::*",
+                          "arn:aws:iam::*:role/aws:ec2-infrastructure"}) {
     CAPTURE(arn);
     Fixture fx;
     fx.add(std::string(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
