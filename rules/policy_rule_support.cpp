@@ -1,5 +1,7 @@
 #include "policy_rule_support.hpp"
 
+#include "threegate/config.hpp"
+
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
@@ -166,11 +168,55 @@ void add_unique(std::vector<std::string>& list, const std::string& s) {
   list.push_back(s);
 }
 
+// Whether `s` occurs in any of the input strings.
+bool appears_in(const std::vector<std::string_view>& taken, std::string_view s) {
+  return std::any_of(taken.begin(), taken.end(), [&](std::string_view t) { return t.find(s) != std::string_view::npos; });
+}
+
+// An account that the account field of an ARN pattern admits and no input names: the outsider's
+// when the pattern admits it, else one made from the pattern ("1*" gives 100000000000). Empty for
+// a literal account (the pattern names it) or when no such account is found.
+std::string witness_account(std::string_view pattern, const std::string& outsider,
+                            const std::vector<std::string_view>& taken) {
+  if (glob_match(pattern, outsider)) return outsider;
+  if (pattern.find_first_of("*?") == std::string_view::npos) return "";
+  if (pattern.find_first_not_of("0123456789*?") != std::string_view::npos) return "";
+  const size_t fixed = std::count_if(pattern.begin(), pattern.end(), [](char c) { return c != '*'; });
+  if (fixed > 12) return "";
+  for (const char fill : {'0', '9', '5', '3', '7'}) {
+    std::string w;
+    bool first_star = true;
+    for (const char c : pattern) {
+      if (c == '?') w += fill;
+      else if (c != '*') w += c;
+      else if (first_star) w.append(12 - fixed, fill), first_star = false;
+    }
+    if (w.size() == 12 && glob_match(pattern, w) && !appears_in(taken, w)) return w;
+  }
+  return "";
+}
+
+// A role or user path and name IAM lets anyone create: "role/ci/deploy" (names up to 64 of
+// [A-Za-z0-9+=,.@_-], paths up to 512). AWS's own roles (`role/aws:ec2-infrastructure`) hold a ':'.
+bool creatable_name(std::string_view resource) {
+  const size_t slash = resource.find('/');
+  const std::string_view path_and_name = resource.substr(slash + 1);
+  const size_t last = path_and_name.rfind('/');
+  const std::string_view name = last == std::string_view::npos ? path_and_name : path_and_name.substr(last + 1);
+  const size_t path = last == std::string_view::npos ? 1 : last + 2;  // with its leading and trailing '/'
+  return !name.empty() && name.size() <= 64 && path <= 512 && path_and_name.find("//") == std::string_view::npos &&
+         path_and_name.front() != '/' &&
+         path_and_name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=,.@_-/") ==
+             std::string_view::npos;
+}
+
 // The outsider's principals worth trying against `st`: a role with a name no input uses, and one
-// role or user for each ARN pattern of the statement's aws:PrincipalArn conditions that admits
-// another account (`arn:aws:iam::*:role/deploy`: the outsider can create a role called deploy).
-// Wildcards in the name are filled with 'x'. A pattern naming accounts keeps the outsider out.
-std::vector<std::string> outsider_principals(const Statement& st, const std::string& partition, const std::string& outsider) {
+// principal for each ARN pattern of the statement's aws:PrincipalArn conditions that admits an
+// account no input names (`arn:aws:iam::*:role/deploy`: anyone can create a role called deploy in
+// their own account; `::*:root`: any account's root user). Wildcards in a name are filled with
+// 'x'. A pattern that names accounts keeps outsiders out and adds nothing.
+std::vector<std::string> outsider_principals(const Statement& st, const std::string& partition, const std::string& outsider,
+                                             const std::vector<std::string_view>& taken) {
   std::vector<std::string> out{"arn:" + partition + ":iam::" + outsider + ":role/threegate-outsider"};
   for (const Condition& c : st.conditions) {
     if (c.key_lower != "aws:principalarn" || is_negated_operator(c.op)) continue;
@@ -184,19 +230,15 @@ std::vector<std::string> outsider_principals(const Statement& st, const std::str
         f.push_back(rest.substr(0, colon));
         rest.remove_prefix(colon + 1);
       }
-      if (f.size() != 5 || f[0] != "arn" || !glob_match(f[1], partition) || !glob_match(f[2], "iam") ||
-          !glob_match(f[4], outsider))
-        continue;
+      if (f.size() != 5 || f[0] != "arn" || !glob_match(f[1], partition) || !glob_match(f[2], "iam")) continue;
+      const std::string account = witness_account(f[4], outsider, taken);
+      if (account.empty()) continue;
       std::string resource(rest);
       for (char& ch : resource)
         if (ch == '*' || ch == '?') ch = 'x';
-      const bool role = resource.starts_with("role/"), user = resource.starts_with("user/");
-      if ((!role && !user) || resource.size() <= 5 || resource.back() == '/') continue;
-      // Only names IAM lets anyone create: AWS's own roles (`role/aws:ec2-infrastructure`) hold a ':'.
-      if (resource.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=,.@_-/") !=
-          std::string::npos)
+      if (resource != "root" && !((resource.starts_with("role/") || resource.starts_with("user/")) && creatable_name(resource)))
         continue;
-      std::string arn = "arn:" + partition + ":iam::" + outsider + ":" + resource;
+      std::string arn = "arn:" + partition + ":iam::" + account + ":" + resource;
       if (std::find(out.begin(), out.end(), arn) == out.end()) out.push_back(std::move(arn));
     }
   }
@@ -207,7 +249,7 @@ std::vector<std::string> outsider_principals(const Statement& st, const std::str
 
 Outsider::Outsider(const RuleContext& ctx) : ctx_(ctx) {
   // Every string of the inputs, so that the outsider's account appears nowhere in them.
-  std::vector<std::string_view> taken;
+  std::vector<std::string_view>& taken = taken_;
   for (const PolicyUse& use : ctx.policies) {
     taken.push_back(use.owner_account);
     if (!use.policy) continue;
@@ -224,9 +266,12 @@ Outsider::Outsider(const RuleContext& ctx) : ctx_(ctx) {
   for (const auto& s : inv.secrets) taken.push_back(s.account);
   for (const auto& p : inv.principals) taken.push_back(p.account);
   taken.push_back(inv.management_account);
+  if (ctx.config)
+    for (const auto& a : ctx.config->accounts) taken.push_back(a.id);
   account_ = unused_account(taken, "");
   taken.push_back(account_);
   stand_in_owner_ = unused_account(taken, account_);
+  taken.push_back(stand_in_owner_);
 }
 
 OutsiderExposure Outsider::exposure(const PolicyUse& use, const std::string& given_owner, const Statement& allow,
@@ -283,21 +328,27 @@ OutsiderExposure Outsider::exposure(const PolicyUse& use, const std::string& giv
   const std::string org_path = org + "/r-out0/ou-out0-outsider0/";
   OutsiderExposure out;
   bool any_unknown = false;
-  // One evaluation: `action` by `who` of the outsider's account (a role, as a session, or a user).
+  // One evaluation: `action` by `who`, an IAM ARN of an outsider's account: a role (as a
+  // session), a user, or the account's root user.
   auto reach_of = [&](const std::string& action, const std::string& who, std::vector<std::string>& keys) {
     Request r;
+    const size_t account_at = who.find("::") + 2;
+    const std::string acct = who.substr(account_at, who.find(':', account_at) - account_at);
     const std::string name = who.substr(who.rfind('/') + 1);
-    const bool user = who.find(":user/") != std::string::npos;
+    const bool user = who.find(":user/") != std::string::npos, root = who.ends_with(":root");
     r.principal.partition = partition;
-    r.principal.account = outsider;
-    if (user) {
+    r.principal.account = acct;
+    if (root) {
+      r.principal.type = PrincipalType::Account;
+      r.principal.arn = who;
+    } else if (user) {
       r.principal.type = PrincipalType::User;
       r.principal.arn = who;
       r.principal.name = name;
     } else {
       r.principal.type = PrincipalType::AssumedRole;
       r.principal.role_arn = who;
-      r.principal.arn = "arn:" + partition + ":sts::" + outsider + ":assumed-role/" + name + "/threegate";
+      r.principal.arn = "arn:" + partition + ":sts::" + acct + ":assumed-role/" + name + "/threegate";
       r.principal.name = "threegate";
     }
     r.action = action;
@@ -307,16 +358,16 @@ OutsiderExposure Outsider::exposure(const PolicyUse& use, const std::string& giv
     c.absent_is_unknown = true;
     // A role session has no service name: those keys are truly absent.
     c.known_prefixes = {"aws:principalservicename", "aws:principalservicenamelist"};
-    c.set("aws:PrincipalAccount", outsider);
-    c.set("kms:CallerAccount", outsider);
-    c.set("aws:SourceAccount", outsider);
-    c.set("aws:SourceArn", "arn:" + partition + ":sqs:" + region + ":" + outsider + ":threegate-outsider");
-    c.set("aws:SourceOwner", outsider);
+    c.set("aws:PrincipalAccount", acct);
+    c.set("kms:CallerAccount", acct);
+    c.set("aws:SourceAccount", acct);
+    c.set("aws:SourceArn", "arn:" + partition + ":sqs:" + region + ":" + acct + ":threegate-outsider");
+    c.set("aws:SourceOwner", acct);
     c.set("aws:PrincipalOrgID", org);
     c.set_multi("aws:PrincipalOrgPaths", {org_path});
     c.set("aws:SourceOrgID", org);
     c.set_multi("aws:SourceOrgPaths", {org_path});
-    c.set("aws:userid", user ? "AIDAOUTSIDER00000000X" : "AROAOUTSIDER00000000X:threegate");
+    c.set("aws:userid", root ? acct : user ? "AIDAOUTSIDER00000000X" : "AROAOUTSIDER00000000X:threegate");
     c.set("aws:ResourceAccount", owner);
     c.set("aws:ResourceOrgID",
           ctx_.inventory.organization_id.empty() ? std::string("o-resource0000") : ctx_.inventory.organization_id);
@@ -344,7 +395,7 @@ OutsiderExposure Outsider::exposure(const PolicyUse& use, const std::string& giv
            : allowed == Tri::True && denied == Tri::False ? Tri::True
                                                            : Tri::Unknown;
   };
-  const std::vector<std::string> principals = outsider_principals(allow, partition, outsider);
+  const std::vector<std::string> principals = outsider_principals(allow, partition, outsider, taken_);
   for (const std::string& action : actions) {
     // The outsider is any of its principals: the one that gets furthest counts.
     Tri reach = Tri::False;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support.hpp"
@@ -49,6 +50,8 @@ struct OutsiderExposure {
 class Outsider {
  public:
   explicit Outsider(const RuleContext& ctx);
+  Outsider(const Outsider&) = delete;  // taken_ views its own strings
+  Outsider& operator=(const Outsider&) = delete;
 
   // `allow` (a statement of the key, secret or role trust policy of `use`) together with the policy's Denies,
   // for each of `actions`. `owner` is owner_account(use), which callers compute once per policy.
@@ -59,6 +62,7 @@ class Outsider {
   const RuleContext& ctx_;
   std::string account_;        // the outsider's
   std::string stand_in_owner_;  // an account that is neither an input's nor the outsider's
+  std::vector<std::string_view> taken_;  // every string of the inputs (accounts no outsider may have)
 };
 
 }  // namespace threegate::rules

@@ -334,8 +334,10 @@ TEST_CASE("TG202: keys the caller's account chooses do not restrict") {
 
 TEST_CASE("TG202: an aws:PrincipalArn pattern whose account is a wildcard lets any account's principal in") {
   // Anyone can create a role or user of the name the pattern asks for in their own account.
+  // A partly wildcarded account ("1111*") admits a hundred million accounts, most of them not ours.
   for (const char* arn : {"arn:aws:iam::*:role/deploy", "arn:aws:iam::*:role/ci/deploy-*", "arn:aws:iam::*:user/bob",
-                          "arn:*:iam::*:role/x?z"}) {
+                          "arn:*:iam::*:role/x?z", "arn:aws:iam::1111*:role/deploy", "arn:aws:iam::0*:role/deploy",
+                          "arn:aws:iam::1111????????:role/deploy", "arn:aws:iam::*:root"}) {
     CAPTURE(arn);
     Fixture fx;
     fx.add(std::string(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
@@ -347,16 +349,20 @@ TEST_CASE("TG202: an aws:PrincipalArn pattern whose account is a wildcard lets a
     CHECK(contains(f[0].message, "none of its conditions limits it"));
   }
   // The same names pinned to accounts, or a pattern no principal's ARN can match.
-  // AWS's own role of every account, whose name nobody else can give a role.
-  for (const char* arn : {"arn:aws:iam::111122223333:role/deploy", "arn:aws:iam::1111*:role/*", "arn:aws:s3:::*",
-                          "arn:aws:iam::*:role/aws:ec2-infrastructure"}) {
+  // AWS's own role of every account, whose name nobody else can give a role, and names IAM refuses
+  // (over 64 characters, an empty path segment).
+  for (const std::string arn : {std::string("arn:aws:iam::111122223333:role/deploy"), std::string("arn:aws:s3:::*"),
+                                std::string("arn:aws:iam::111122223333:root"),
+                                std::string("arn:aws:iam::*:role/aws:ec2-infrastructure"),
+                                "arn:aws:iam::*:role/" + std::string(65, 'a'), std::string("arn:aws:iam::*:role//x")}) {
     CAPTURE(arn);
     Fixture fx;
     fx.add(std::string(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
       "Action":"secretsmanager:GetSecretValue","Resource":"*",
       "Condition":{"ArnLike":{"aws:PrincipalArn":")") + arn + R"("}}}]})",
            PolicyKind::SecretPolicy);
-    CHECK(fx.run("TG202").empty());
+    const auto f = fx.run("TG202");
+    CHECK_MESSAGE(f.empty(), ids(f));
   }
 }
 
