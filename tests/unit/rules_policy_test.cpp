@@ -333,6 +333,12 @@ TEST_CASE("TG202: keys the caller's account chooses do not restrict") {
 }
 
 TEST_CASE("TG202: an aws:PrincipalArn pattern whose account is a wildcard lets any account's principal in") {
+  // A secret policy letting "*" read when aws:PrincipalArn is like `arn`.
+  auto open_to = [](const std::string& arn) {
+    return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
+      "Action":"secretsmanager:GetSecretValue","Resource":"*",
+      "Condition":{"ArnLike":{"aws:PrincipalArn":")" + arn + R"("}}}]})";
+  };
   // Anyone can create a role or user of the name the pattern asks for in their own account.
   // A partly wildcarded account ("1111*") admits a hundred million accounts, most of them not ours.
   for (const char* arn : {"arn:aws:iam::*:role/deploy", "arn:aws:iam::*:role/ci/deploy-*", "arn:aws:iam::*:user/bob",
@@ -340,10 +346,7 @@ TEST_CASE("TG202: an aws:PrincipalArn pattern whose account is a wildcard lets a
                           "arn:aws:iam::1111????????:role/deploy", "arn:aws:iam::*:root"}) {
     CAPTURE(arn);
     Fixture fx;
-    fx.add(std::string(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
-      "Action":"secretsmanager:GetSecretValue","Resource":"*",
-      "Condition":{"ArnLike":{"aws:PrincipalArn":")") + arn + R"("}}}]})",
-           PolicyKind::SecretPolicy);
+    fx.add(open_to(arn), PolicyKind::SecretPolicy);
     auto f = fx.run("TG202");
     REQUIRE(f.size() == 1);
     CHECK(contains(f[0].message, "none of its conditions limits it"));
@@ -357,10 +360,7 @@ TEST_CASE("TG202: an aws:PrincipalArn pattern whose account is a wildcard lets a
                                 "arn:aws:iam::*:role/" + std::string(65, 'a'), std::string("arn:aws:iam::*:role//x")}) {
     CAPTURE(arn);
     Fixture fx;
-    fx.add(std::string(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
-      "Action":"secretsmanager:GetSecretValue","Resource":"*",
-      "Condition":{"ArnLike":{"aws:PrincipalArn":")") + arn + R"("}}}]})",
-           PolicyKind::SecretPolicy);
+    fx.add(open_to(arn), PolicyKind::SecretPolicy);
     const auto f = fx.run("TG202");
     CHECK_MESSAGE(f.empty(), ids(f));
   }
